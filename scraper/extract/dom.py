@@ -1,0 +1,102 @@
+"""Parsing HTML into one lxml tree that every field helper reads, and small text helpers."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+_WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
+def decode_html(html: str | bytes, encoding: str | None = None) -> str:
+    """Bytes to text: the declared encoding (HTTP or <meta>), then UTF-8, then cp1252.
+
+    A wrong or missing charset never raises: undecodable bytes become U+FFFD.
+    """
+    if isinstance(html, str):
+        return html
+    candidates: list[str] = []
+    if encoding:
+        candidates.append(encoding)
+    m = _META_CHARSET.search(html[:4096])
+    if m:
+        candidates.append(m.group(1).decode("ascii", "replace"))
+    candidates += ["utf-8", "cp1252"]
+    for enc in candidates:
+        try:
+            return html.decode(enc)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return html.decode("utf-8", "replace")
+
+
+def parse_html(html: str | bytes | HtmlElement, encoding: str | None = None) -> HtmlElement:
+    """One parsed tree for a page; an already parsed tree is returned as it is.
+
+    Never raises on malformed input: an empty or unparsable document gives an empty
+    ``<html>`` element.
+    """
+    if isinstance(html, HtmlElement):
+        return html
+    text = _XML_DECL.sub("", decode_html(html, encoding))
+    if not text.strip():
+        return lxml.html.fromstring("<html></html>")
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return lxml.html.fromstring("<html></html>")
+    return root
+
+
+def clean_text(text: str | None) -> str:
+    """Collapse runs of spaces (not newlines) and strip each line."""
+    if not text:
+        return ""
+    lines = [_WS.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(lines).strip()
+
+
+def inline_text(text: str | None) -> str:
+    """All whitespace, newlines included, collapsed to single spaces."""
+    if not text:
+        return ""
+    return " ".join(_WS.sub(" ", text).split())
+
+
+_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "iframe", "button", "select"}
+
+
+def element_text(el: HtmlElement, *, keep_br: bool = True) -> str:
+    """What a reader sees of an element: text of descendants, scripts and styles skipped,
+    ``<br>`` as a newline, runs of whitespace collapsed."""
+    parts: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _SKIP_TAGS:
+            if node.tail:
+                parts.append(node.tail)
+            return
+        if tag == "br":
+            parts.append("\n" if keep_br else " ")
+        elif node.text and isinstance(node.tag, str):
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+
+    walk(el)
+    text = "".join(parts)
+    lines = [" ".join(_WS.sub(" ", line).split()) for line in text.split("\n")]
+    return "\n".join(lines).strip()
+
+
+def has_class(el: HtmlElement, *names: str) -> bool:
+    classes = (el.get("class") or "").split()
+    return any(n in classes for n in names)

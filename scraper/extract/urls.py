@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 # Query parameters that only track the visitor and never change the page.
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid",
-        "yclid", "igshid", "_ga", "_gl", "ref_src", "ncid", "cmpid", "ocid", "spm",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "yclid",
+        "igshid",
+        "_ga",
+        "_gl",
+        "ref_src",
+        "ncid",
+        "cmpid",
+        "ocid",
+        "spm",
         "replytocom",
     }
 )
@@ -23,7 +39,9 @@ def _is_tracking(name: str) -> bool:
 def strip_tracking(url: str) -> str:
     """Drop tracking parameters and the fragment; keep everything else as it is."""
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
+    ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
@@ -42,6 +60,20 @@ def canonicalize_url(url: str) -> str:
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
     )
     return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
+
+
+_COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$")
+
+
+def strip_comment_page(url: str) -> str:
+    """The article URL behind a comment page's URL (WordPress ``/comment-page-N/``,
+    ``?cpage=N``): comment pages declare their own canonical URL, an article has one."""
+    parts = urlsplit(url)
+    path = _COMMENT_PAGE.sub("/", parts.path)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "cpage"]
+    if path == parts.path and len(query) == len(parse_qsl(parts.query, keep_blank_values=True)):
+        return url
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
 
 
 def absolute_url(base: str, href: str | None) -> str | None:

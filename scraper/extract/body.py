@@ -1,0 +1,284 @@
+"""The article body: its own text as blocks, cleaned HTML, and the images in it.
+
+The container is found by CMS markup first (WordPress, tagDiv, JNews, Drupal, schema.org
+``articleBody``…), then by a text-density heuristic. Noise inside it (ads, "Read also"
+boxes, share widgets, captions, comment sections) never reaches ``body_text``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+from ..items import Image
+from .urls import absolute_url
+
+_CMS_CONTAINERS = [
+    etree.XPath(x)
+    for x in (
+        "//*[@itemprop='articleBody']",
+        "//div[contains(@class,'wp-block-post-content')]",
+        "//div[contains(concat(' ',normalize-space(@class),' '),' entry-content ')]",
+        "//div[contains(concat(' ',normalize-space(@class),' '),' td-post-content ')]",
+        "//div[contains(@class,'tdb_single_content')]//div[contains(@class,'tdb-block-inner')]",
+        "//div[contains(@class,'jeg_post_content') or contains(@class,'content-inner')]",
+        "//div[contains(@class,'field--name-body') or contains(@class,'field-name-body')]",
+        "//*[contains(concat(' ',normalize-space(@class),' '),' post-content ')]",
+        "//*[contains(concat(' ',normalize-space(@class),' '),' article-body ')"
+        " or contains(concat(' ',normalize-space(@class),' '),' article__body ')"
+        " or contains(concat(' ',normalize-space(@class),' '),' story-body ')"
+        " or contains(concat(' ',normalize-space(@class),' '),' post-body ')"
+        " or contains(concat(' ',normalize-space(@class),' '),' entry-body ')]",
+    )
+]
+
+# Elements that never hold article text.
+_DROP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "form",
+        "button",
+        "input",
+        "select",
+        "textarea",
+        "nav",
+        "aside",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "canvas",
+        "dialog",
+        "label",
+        "menu",
+    }
+)
+_NOISE = re.compile(
+    r"(?:^|[\s_-])(?:ad|ads|adv|advert|advertisement|adsbygoogle|td-a-rec|ad-slot|sponsor"
+    r"|sponsored|promo|share|sharing|sharedaddy|social|social-links|jp-relatedposts|related"
+    r"|read-?also|readalso|see-?also|more-stories|recommended|newsletter|subscribe|signup"
+    r"|comments?|comment-respond|respond|disqus|author-bio|post-navigation|nav-links"
+    r"|breadcrumbs?|tags-links|cat-links|entry-footer|entry-meta|wp-block-buttons|print"
+    r"|toolbar|popup|modal|cookie|screen-reader-text|sr-only|visually-hidden|hidden"
+    r"|td-post-sharing|td-related|td-post-source-tags|td-post-next-prev|td-author"
+    r"|jeg_share|jeg_post_tags|post-tags|inline-related|outbrain|taboola)(?:$|[\s_-])",
+    re.I,
+)
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "footer",
+        "blockquote",
+        "pre",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "caption",
+        "figure",
+        "hr",
+        "address",
+        "details",
+        "summary",
+        "center",
+        "body",
+        "html",
+    }
+)
+_SKIP_TEXT = frozenset({"figcaption"})
+_WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_KEEP_ATTRS = frozenset({"href", "src", "alt", "title", "datetime", "cite", "colspan", "rowspan"})
+
+_PARAGRAPHS = etree.XPath("//p | //pre | //div[text()[normalize-space()]]")
+
+
+@dataclass
+class Body:
+    text: str | None = None
+    html: str | None = None
+    images: list[Image] = field(default_factory=list)
+    source: str | None = None
+
+
+def _is_noise(el: HtmlElement) -> bool:
+    tag = el.tag
+    if tag in _DROP_TAGS:
+        return True
+    if el.get("hidden") is not None or (el.get("aria-hidden") == "true" and tag != "span"):
+        return True
+    style = el.get("style")
+    if style and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style):
+        return True
+    attrs = " ".join(filter(None, (el.get("class"), el.get("id"))))
+    return bool(attrs) and bool(_NOISE.search(attrs))
+
+
+def _strip_noise(root: HtmlElement, headline: str | None) -> None:
+    doomed = []
+    for el in root.iterdescendants():
+        if not isinstance(el.tag, str):
+            doomed.append(el)  # comments and processing instructions
+        elif _is_noise(el) or (headline and el.tag == "h1" and _text(el) == headline):
+            doomed.append(el)
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+def _text(el: HtmlElement) -> str:
+    return " ".join(_WS.sub(" ", el.text_content()).split())
+
+
+def text_blocks(root: HtmlElement) -> list[str]:
+    """Block-level pieces of text in document order: a paragraph, heading, list item,
+    quote paragraph or line of a pre is one block; ``<br>`` stays a newline inside it."""
+    blocks: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        if not buf:
+            return
+        lines = [" ".join(_WS.sub(" ", line).split()) for line in "".join(buf).split("\n")]
+        buf.clear()
+        text = "\n".join(line for line in lines if line)
+        if text:
+            blocks.append(text)
+
+    def walk(node: HtmlElement) -> None:
+        tag = node.tag
+        if not isinstance(tag, str) or tag in _DROP_TAGS:
+            return
+        if tag in _SKIP_TEXT:
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
+            flush()
+        if tag == "br":
+            buf.append("\n")
+        elif node.text:
+            buf.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                buf.append(child.tail)
+        if block:
+            flush()
+
+    walk(root)
+    flush()
+    return blocks
+
+
+def _images(root: HtmlElement, url: str) -> list[Image]:
+    images: list[Image] = []
+    seen: set[str] = set()
+    for img in root.iter("img"):
+        src = img.get("data-src") or img.get("data-lazy-src") or img.get("src")
+        if not src:
+            srcset = img.get("srcset") or img.get("data-srcset") or ""
+            src = srcset.split(",")[0].split()[0] if srcset.strip() else None
+        absolute = absolute_url(url, src)
+        if not absolute or absolute in seen:
+            continue
+        seen.add(absolute)
+        caption = None
+        for anc in img.iterancestors():
+            if anc.tag == "figure" or "wp-caption" in (anc.get("class") or ""):
+                caps = anc.xpath(".//figcaption | .//*[contains(@class,'wp-caption-text')]")
+                if caps:
+                    caption = " ".join(_WS.sub(" ", caps[0].text_content()).split()) or None
+                break
+        images.append(Image(url=absolute, caption=caption))
+    return images
+
+
+def _clean_html(root: HtmlElement) -> str:
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for attr in list(el.attrib):
+            if attr not in _KEEP_ATTRS:
+                del el.attrib[attr]
+    html = lxml.html.tostring(root, encoding="unicode")
+    return re.sub(r"\n\s*\n+", "\n", html).strip()
+
+
+def _score_container(tree: HtmlElement) -> HtmlElement | None:
+    """Readability-style: the element whose paragraphs hold the most text."""
+    scores: dict[HtmlElement, float] = {}
+    for p in _PARAGRAPHS(tree):
+        if any(_is_noise(a) for a in p.iterancestors() if a.tag not in ("html", "body")):
+            continue
+        text = _text(p)
+        if len(text) < 25:
+            continue
+        link_len = sum(len(_text(a)) for a in p.iter("a"))
+        if link_len > 0.5 * len(text):
+            continue
+        score = 1 + text.count(",") + min(len(text) / 100, 3)
+        parent = p.getparent()
+        if parent is None:
+            continue
+        scores[parent] = scores.get(parent, 0.0) + score
+        grand = parent.getparent()
+        if grand is not None and grand.tag not in ("html",):
+            scores[grand] = scores.get(grand, 0.0) + score / 2
+    if not scores:
+        return None
+    return max(scores, key=lambda el: scores[el])
+
+
+def extract_body(tree: HtmlElement, url: str, headline: str | None = None) -> Body:
+    container: HtmlElement | None = None
+    source = None
+    for xp in _CMS_CONTAINERS:
+        found = [el for el in xp(tree) if len(_text(el)) >= 80]
+        if found:
+            container = max(found, key=lambda el: len(_text(el)))
+            source = "cms"
+            break
+    if container is None:
+        container = _score_container(tree)
+        source = "heuristic"
+    if container is None:
+        return Body()
+    root = copy.deepcopy(container)
+    root.tail = None
+    _strip_noise(root, headline)
+    blocks = text_blocks(root)
+    if not blocks:
+        return Body()
+    return Body(
+        text="\n\n".join(blocks),
+        html=_clean_html(root),
+        images=_images(root, url),
+        source=source,
+    )

@@ -1,0 +1,36 @@
+"""Scrapy settings for newsarchive. Each setting that differs from Scrapy's default says why.
+
+Override any of them per run with ``scrapy crawl articles -s NAME=VALUE``.
+"""
+
+BOT_NAME = "newsarchive"
+SPIDER_MODULES = ["scraper.spiders"]
+NEWSPIDER_MODULE = "scraper.spiders"
+
+# Name the project, so site owners can tell who is crawling; fill in a contact with
+# -s ARCHIVE_CONTACT=you@example.org (it is appended to the User-Agent).
+USER_AGENT = "newsarchive/0.1 (news archiver; Scrapy)"
+ARCHIVE_CONTACT = ""
+
+# Politeness: obey robots.txt, one request at a time per site, AutoThrottle adapting the
+# delay to the server's latency.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# A news page is well under 10 MB; refuse anything far larger instead of buffering it.
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+
+# Every article goes through the one write path into the archive.
+ITEM_PIPELINES = {"scraper.pipelines.ArchivePipeline": 300}
+
+# The SQLite archive (created on first use); relative paths are to the working directory.
+ARCHIVE_DB = "archive.db"
+# Articles written per transaction.
+ARCHIVE_BATCH_SIZE = 20
+
+FEED_EXPORT_ENCODING = "utf-8"

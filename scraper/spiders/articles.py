@@ -1,0 +1,228 @@
+"""The ``articles`` spider: walk a news site along its previous/next article links.
+
+    scrapy crawl articles -a start_url=URL[,URL...] [-a direction=both|older|newer]
+                          [-a max_articles=N] [-s ARCHIVE_DB=PATH]
+
+It only routes: extraction is ``scraper.extract``, storage is the pipeline. For each
+article page it finds the neighbours first and sends those requests before the page's
+heavy work, then extracts the article, fetches the rest of its comment thread page by page,
+merges the comments and yields one ``Article``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from scrapy.http import HtmlResponse, Response
+from twisted.python.failure import Failure
+
+from ..extract import (
+    CommentThread,
+    extract_article_page,
+    extract_comments,
+    find_neighbours,
+    merge_comment_pages,
+)
+from ..extract.dom import parse_html
+from ..extract.urls import canonicalize_url, host_of, strip_tracking
+from ..items import Article
+
+DIRECTIONS = ("both", "older", "newer")
+MAX_ERRORS_KEPT = 1000
+
+
+class SpiderArgumentError(ValueError):
+    """A ``-a`` argument the spider cannot work with."""
+
+
+@dataclass
+class _ThreadState:
+    """An article waiting for the other pages of its comment thread."""
+
+    article: Article
+    threads: list[CommentThread]
+    queue: list[str]
+    visited: set[str] = field(default_factory=set)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class ArticlesSpider(scrapy.Spider):
+    name = "articles"
+
+    def __init__(
+        self,
+        start_url: str | None = None,
+        direction: str = "both",
+        max_articles: str | int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if not start_url:
+            raise SpiderArgumentError("missing -a start_url=URL (several URLs: comma-separated)")
+        urls = [u.strip() for u in str(start_url).split(",") if u.strip()]
+        bad = [u for u in urls if not u.startswith(("http://", "https://"))]
+        if bad or not urls:
+            raise SpiderArgumentError(f"start_url must be http(s) URLs, got {start_url!r}")
+        if direction not in DIRECTIONS:
+            raise SpiderArgumentError(
+                f"direction must be one of {', '.join(DIRECTIONS)}, got {direction!r}"
+            )
+        limit: int | None = None
+        if max_articles not in (None, ""):
+            try:
+                limit = int(str(max_articles))
+            except ValueError:
+                limit = -1
+            if limit < 1:
+                raise SpiderArgumentError(
+                    f"max_articles must be a positive integer, got {max_articles!r}"
+                )
+        self.start_url_list = urls
+        self.direction = direction
+        self.max_articles = limit
+        self.allowed_hosts = {host_of(u) for u in urls}
+        self.allowed_domains = sorted(self.allowed_hosts)
+        self.arguments = {"start_url": start_url, "direction": direction, "max_articles": limit}
+        self.seen_articles: set[str] = set()  # canonical URLs of articles accepted
+        self.scheduled: set[str] = set()  # canonical forms of article URLs requested
+        self.skipped: Counter[str] = Counter()
+        self.errors: list[dict[str, str]] = []
+
+    # -- routing ----------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.start_url_list:
+            request = self._article_request(url, self.direction, force=True)
+            if request is not None:
+                yield request
+
+    def _room(self) -> bool:
+        return self.max_articles is None or len(self.scheduled) < self.max_articles
+
+    def _article_request(
+        self, url: str, walk: str, *, force: bool = False
+    ) -> scrapy.Request | None:
+        key = canonicalize_url(url)
+        if key in self.scheduled or key in self.seen_articles:
+            return None
+        if host_of(url) not in self.allowed_hosts:
+            self._skip("off-site", url)
+            return None
+        if not force and not self._room():
+            return None
+        self.scheduled.add(key)
+        return scrapy.Request(
+            strip_tracking(url),
+            callback=self.parse_article,
+            errback=self.on_error,
+            meta={"walk": walk},
+        )
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, HtmlResponse):
+            self._skip("not html", response.url)
+            return
+        tree = parse_html(response.selector.root)
+        walk = response.meta.get("walk", "both")
+        # Neighbours first: the next hop leaves before this page's heavy work.
+        neighbours = find_neighbours(tree, response.url)
+        if walk in ("both", "older") and neighbours.prev_url:
+            request = self._article_request(neighbours.prev_url, "older")
+            if request is not None:
+                yield request
+        if walk in ("both", "newer") and neighbours.next_url:
+            request = self._article_request(neighbours.next_url, "newer")
+            if request is not None:
+                yield request
+
+        article, thread = extract_article_page(tree, response.url, fetched_at=_now())
+        if not article.headline and not article.body_text:
+            self._skip("not an article", response.url)
+            return
+        if article.canonical_url in self.seen_articles:
+            self._skip("duplicate", response.url)
+            return
+        if self.max_articles is not None and len(self.seen_articles) >= self.max_articles:
+            self._skip("max_articles reached", response.url)
+            return
+        self.seen_articles.add(article.canonical_url)
+        self.scheduled.add(article.canonical_url)
+        state = _ThreadState(article=article, threads=[thread], queue=[])
+        state.visited.update(
+            {canonicalize_url(response.url), canonicalize_url(response.request.url)}
+        )
+        self._enqueue_pages(state, thread)
+        yield from self._next_comment_page(state)
+
+    def parse_comment_page(self, response: Response) -> Iterator[Any]:
+        state: _ThreadState = response.meta["thread_state"]
+        if isinstance(response, HtmlResponse):
+            thread = extract_comments(parse_html(response.selector.root), response.url)
+            state.threads.append(thread)
+            self._enqueue_pages(state, thread)
+        else:
+            self._skip("comment page not html", response.url)
+        yield from self._next_comment_page(state)
+
+    def on_comment_page_error(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        self._record_error(request.url, failure)
+        yield from self._next_comment_page(request.meta["thread_state"])
+
+    def _enqueue_pages(self, state: _ThreadState, thread: CommentThread) -> None:
+        for url in thread.page_urls:
+            key = canonicalize_url(url)
+            if key not in state.visited and host_of(url) in self.allowed_hosts:
+                state.visited.add(key)
+                state.queue.append(url)
+
+    def _next_comment_page(self, state: _ThreadState) -> Iterator[Any]:
+        if state.queue:
+            url = state.queue.pop(0)
+            # Our own bookkeeping decides what is visited: the bare article URL may be a
+            # comment page too, and a filtered request would lose the pending article.
+            yield scrapy.Request(
+                url,
+                callback=self.parse_comment_page,
+                errback=self.on_comment_page_error,
+                meta={"thread_state": state},
+                dont_filter=True,
+                priority=10,
+            )
+            return
+        if len(state.threads) > 1:
+            state.article.comments = merge_comment_pages(state.threads)
+        yield state.article
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        self._record_error(request.url, failure)
+
+    # -- bookkeeping ------------------------------------------------------------------
+
+    def _skip(self, reason: str, url: str) -> None:
+        self.skipped[reason] += 1
+        if self.crawler is not None:
+            self.crawler.stats.inc_value(f"newsarchive/skipped/{reason}")
+        self.logger.info("skipped (%s): %s", reason, url)
+
+    def _record_error(self, url: str, failure: Failure) -> None:
+        reason = failure.getErrorMessage() or failure.type.__name__
+        response = getattr(failure.value, "response", None)
+        if response is not None:
+            reason = f"HTTP {response.status}"
+        elif failure.type.__name__ == "IgnoreRequest":
+            reason = f"ignored: {reason}"
+        if self.crawler is not None:
+            self.crawler.stats.inc_value("newsarchive/errors")
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append({"url": url, "reason": reason})
+        self.logger.warning("failed %s: %s", url, reason)

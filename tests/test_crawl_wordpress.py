@@ -1,0 +1,122 @@
+"""Whole crawls of the real WordPress captures served on 127.0.0.1.
+
+A crawl starts from one article in the middle of the site, walks the previous/next chain
+both ways and must archive every post once, with every comment across comment pages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.capture_server import CaptureSite, serve_capture
+from tests.crawling import run_crawl
+
+TRUTH = json.loads((Path(__file__).parent / "fixtures/wordpress/truth.json").read_text("utf-8"))
+POSTS = TRUTH["posts"]
+MIDDLE = POSTS[len(POSTS) // 2]
+ROBOTS = "User-agent: *\nDisallow: /wp-admin/\nDisallow: /author/\nDisallow: /tag/\n"
+
+
+def _rows(db: Path, sql: str) -> list[sqlite3.Row]:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def tt1_crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[CaptureSite, Path, str, str]:
+    db = tmp_path_factory.mktemp("tt1") / "archive.db"
+    with serve_capture("twentytwentyone", robots=ROBOTS) as site:
+        first = run_crawl(site.url(MIDDLE["url"]), db)
+        requests_first = list(site.requests)
+        second = run_crawl(site.url(MIDDLE["url"]), db)
+        site.requests[:] = requests_first
+        yield site, db, first.stderr, second.stderr
+
+
+def test_every_post_archived_once(tt1_crawl: tuple[CaptureSite, Path, str, str]) -> None:
+    site, db, _, _ = tt1_crawl
+    urls = [r["canonical_url"] for r in _rows(db, "select canonical_url from articles")]
+    assert sorted(urls) == sorted(site.url(p["url"]) for p in POSTS)
+
+
+def test_fields_match_truth(tt1_crawl: tuple[CaptureSite, Path, str, str]) -> None:
+    site, db, _, _ = tt1_crawl
+    rows = {r["canonical_url"]: r for r in _rows(db, "select * from articles")}
+    for post in POSTS:
+        row = rows[site.url(post["url"])]
+        assert row["headline"] == post["title"], post["url"]
+        assert json.loads(row["authors"]) == [post["author"]], post["url"]
+        assert row["published_at"] == post["date_published"], post["url"]
+        assert json.loads(row["categories"]) == [c["name"] for c in post["categories"]]
+        assert json.loads(row["tags"]) == [t["name"] for t in post["tags"]], post["url"]
+        blocks = [b["text"] for b in post["blocks"] if b["type"] != "figcaption"]
+        assert row["body_text"].split("\n\n") == blocks, post["url"]
+        prev = post["previous"]["url"] if post["previous"] else None
+        nxt = post["next"]["url"] if post["next"] else None
+        assert row["prev_url"] == (site.url(prev) if prev else None), post["url"]
+        assert row["next_url"] == (site.url(nxt) if nxt else None), post["url"]
+
+
+def test_every_comment_across_pages(tt1_crawl: tuple[CaptureSite, Path, str, str]) -> None:
+    site, db, _, _ = tt1_crawl
+    rows = _rows(db, "select * from comments order by article_url, position")
+    assert len(rows) == TRUTH["site"]["comment_count"] == 434
+    by_article: dict[str, list[sqlite3.Row]] = {}
+    for row in rows:
+        by_article.setdefault(row["article_url"], []).append(row)
+    for post in POSTS:
+        got = by_article.get(site.url(post["url"]), [])
+        want = post["comments"]
+        assert [r["comment_id"] for r in got] == [str(c["id"]) for c in want], post["url"]
+        for r, c in zip(got, want, strict=True):
+            parent = str(c["parent_id"]) if c["parent_id"] else None
+            assert (r["parent_id"], r["author"], r["published_at"], r["text"]) == (
+                parent, c["author"], c["date"], c["text"]
+            ), post["url"]
+
+
+def test_chain_edges(tt1_crawl: tuple[CaptureSite, Path, str, str]) -> None:
+    site, db, _, _ = tt1_crawl
+    edges = {(r["from_url"], r["rel"], r["to_url"]) for r in _rows(db, "select * from links")}
+    want = set()
+    for post in POSTS:
+        if post["previous"]:
+            want.add((site.url(post["url"]), "prev", site.url(post["previous"]["url"])))
+        if post["next"]:
+            want.add((site.url(post["url"]), "next", site.url(post["next"]["url"])))
+    assert edges == want
+
+
+def test_second_crawl_changes_nothing(tt1_crawl: tuple[CaptureSite, Path, str, str]) -> None:
+    _, db, _, _ = tt1_crawl
+    crawls = _rows(db, "select * from crawls order by id")
+    assert [c["status"] for c in crawls] == ["finished", "finished"]
+    assert (crawls[0]["articles_new"], crawls[0]["articles_updated"]) == (60, 0)
+    assert (crawls[1]["articles_new"], crawls[1]["articles_updated"]) == (0, 0)
+    assert crawls[1]["articles_unchanged"] == 60
+    assert len(_rows(db, "select * from comments")) == 434
+
+
+def test_only_posts_and_comment_pages_requested(
+    tt1_crawl: tuple[CaptureSite, Path, str, str],
+) -> None:
+    site, _, first_log, _ = tt1_crawl
+    allowed = {urlsplit(site.url(p["url"])).path for p in POSTS}
+    for post in POSTS:
+        allowed.update(urlsplit(site.url(u)).path for u in post["comment_page_urls"])
+    paths = [urlsplit(p).path for p in site.requests if p != "/robots.txt"]
+    assert paths and set(paths) <= {p.lower() for p in allowed} | allowed
+    assert not [p for p in paths if re.match(r"/(wp-admin|author|tag)/", p)]
+    # Off-site links (gravatar, example.org) are never fetched.
+    crawled = re.findall(r"Crawled \(\d+\) <GET (\S+)>", first_log)
+    assert crawled and all(urlsplit(u).hostname == "127.0.0.1" for u in crawled)

@@ -1,0 +1,81 @@
+"""Opening an archive: read-write (migrations applied) or read-only (``mode=ro``)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from archive.migrations import MIGRATION_SET, migrations
+
+# How long a connection waits for another writer's lock before giving up.
+BUSY_TIMEOUT_MS = 5000
+
+
+class ArchiveError(Exception):
+    """Something is wrong with an archive or a request against it; ``str()`` is one line."""
+
+
+class ArchiveNotFound(ArchiveError):
+    """The archive file does not exist."""
+
+
+class NotAnArchive(ArchiveError):
+    """The file exists but is not a newsarchive archive."""
+
+
+def open_archive(path: str | Path) -> Database:
+    """Open (creating if needed) the archive at ``path`` for writing: WAL journal, foreign
+    keys enforced, a busy timeout, and every pending migration applied."""
+    path = Path(path)
+    if path.is_dir():
+        raise ArchiveError(f"archive path is a directory: {path}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(path)
+    try:
+        _configure(db.conn)
+        if not migrations.applied(db) and db.table_names():
+            # Never write our schema into somebody else's database.
+            raise NotAnArchive(f"not a newsarchive archive: {path}")
+        db.enable_wal()
+        migrations.apply(db)
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise NotAnArchive(f"not a newsarchive archive: {path} ({exc})") from exc
+    except NotAnArchive:
+        db.close()
+        raise
+    return db
+
+
+def open_readonly(path: str | Path) -> Database:
+    """Open an existing archive read-only (a ``file:PATH?mode=ro`` URI connection).
+
+    Raises :class:`ArchiveNotFound` if there is no such file and :class:`NotAnArchive` if
+    it is not a newsarchive archive.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ArchiveNotFound(f"archive not found: {path}")
+    if not path.is_file():
+        raise NotAnArchive(f"not a newsarchive archive (not a file): {path}")
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        _configure(conn)
+        applied = conn.execute(
+            f"SELECT count(*) FROM {migrations.migrations_table} WHERE migration_set = ?",
+            [MIGRATION_SET],
+        ).fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise NotAnArchive(f"not a newsarchive archive: {path}") from exc
+    if not applied:
+        conn.close()
+        raise NotAnArchive(f"not a newsarchive archive: {path}")
+    return Database(conn)
+
+
+def _configure(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")

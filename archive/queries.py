@@ -1,0 +1,317 @@
+"""Every read of the archive: read-only SQL, full-text search, one article, stats, export.
+
+Nothing here writes. :func:`run_readonly_query` opens its own ``mode=ro`` connection and
+an authorizer that refuses anything but reading.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from archive.db import ArchiveError, open_readonly
+from archive.migrations import ARTICLE_JSON_COLUMNS, COMMENT_COLUMNS
+from scraper.extract.urls import canonicalize_url
+from scraper.items import ARTICLE_FIELDS, Article, Comment, article_from_dict, article_to_dict
+
+# Highlight markers and context for search snippets.
+SNIPPET_START = "["
+SNIPPET_END = "]"
+SNIPPET_ELLIPSIS = "…"
+SNIPPET_TOKENS = 16
+
+
+class QueryError(ArchiveError):
+    """A query could not run (bad SQL, bad parameters)."""
+
+
+class ReadOnlyViolation(QueryError):
+    """A query tried to write or change the database or connection."""
+
+
+class ArticleNotFound(ArchiveError):
+    """No archived article has that URL."""
+
+
+# -- read-only SQL ------------------------------------------------------------------------
+
+# Authorizer action codes (https://sqlite.org/c3ref/c_alter_table.html) -> statement names.
+_ACTION_NAMES = {
+    getattr(sqlite3, f"SQLITE_{name}"): name.replace("_", " ")
+    for name in (
+        "CREATE_INDEX", "CREATE_TABLE", "CREATE_TEMP_INDEX", "CREATE_TEMP_TABLE",
+        "CREATE_TEMP_TRIGGER", "CREATE_TEMP_VIEW", "CREATE_TRIGGER", "CREATE_VIEW", "DELETE",
+        "DROP_INDEX", "DROP_TABLE", "DROP_TEMP_INDEX", "DROP_TEMP_TABLE", "DROP_TEMP_TRIGGER",
+        "DROP_TEMP_VIEW", "DROP_TRIGGER", "DROP_VIEW", "INSERT", "PRAGMA", "READ", "SELECT",
+        "TRANSACTION", "UPDATE", "ATTACH", "DETACH", "ALTER_TABLE", "REINDEX", "ANALYZE",
+        "CREATE_VTABLE", "DROP_VTABLE", "FUNCTION", "SAVEPOINT", "RECURSIVE",
+    )
+}  # fmt: skip
+_ALLOWED_ACTIONS = frozenset(
+    {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
+)
+# SQLite reports preparing a virtual table (FTS5, pragma functions) as an UPDATE of the
+# schema table, and DDL as a write to it before the CREATE/DROP itself. Allowing those
+# row actions on the schema table lets the statement itself be named (and refused); the
+# schema table cannot be written by a query anyway (and the connection is mode=ro).
+_ROW_ACTIONS = frozenset({sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE})
+_SCHEMA_TABLES = frozenset({"sqlite_master", "sqlite_schema", "sqlite_temp_master"})
+# PRAGMAs that only report, whatever their argument (a table or index name).
+_PRAGMAS_WITH_ARGUMENT = frozenset(
+    {
+        "table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo",
+        "foreign_key_list", "foreign_key_check", "integrity_check", "quick_check",
+    }
+)  # fmt: skip
+# PRAGMAs that only report when given no value (``PRAGMA user_version`` reads it,
+# ``PRAGMA user_version = 3`` would set it).
+_PRAGMAS_WITHOUT_VALUE = _PRAGMAS_WITH_ARGUMENT | frozenset(
+    {
+        "application_id", "auto_vacuum", "busy_timeout", "cache_size", "collation_list",
+        "compile_options", "data_version", "database_list", "encoding", "foreign_keys",
+        "freelist_count", "function_list", "journal_mode", "module_list", "page_count",
+        "page_size", "pragma_list", "schema_version", "user_version",
+    }
+)  # fmt: skip
+
+
+class _ReadOnlyAuthorizer:
+    """An sqlite3 authorizer that allows reading and remembers the first refusal."""
+
+    def __init__(self) -> None:
+        self.refused: str | None = None
+
+    def __call__(
+        self, action: int, arg1: str | None, arg2: str | None, _db: str | None, _t: str | None
+    ) -> int:
+        if action in _ALLOWED_ACTIONS:
+            return sqlite3.SQLITE_OK
+        if action in _ROW_ACTIONS and arg1 in _SCHEMA_TABLES:
+            return sqlite3.SQLITE_OK
+        if action == sqlite3.SQLITE_PRAGMA and arg1 is not None:
+            name = arg1.lower()
+            if name in _PRAGMAS_WITH_ARGUMENT or (arg2 is None and name in _PRAGMAS_WITHOUT_VALUE):
+                return sqlite3.SQLITE_OK
+        if self.refused is None:
+            self.refused = self._describe(action, arg1, arg2)
+        return sqlite3.SQLITE_DENY
+
+    @staticmethod
+    def _describe(action: int, arg1: str | None, arg2: str | None) -> str:
+        name = _ACTION_NAMES.get(action, f"operation {action}")
+        if action == sqlite3.SQLITE_PRAGMA:
+            return f"PRAGMA {arg1}" + (f" = {arg2}" if arg2 is not None else "")
+        if action == sqlite3.SQLITE_TRANSACTION and arg1:
+            return arg1.upper()
+        if action == sqlite3.SQLITE_CREATE_TABLE and (arg1 or "").startswith("sqlite_stat"):
+            return "ANALYZE"  # the first ANALYZE of a database creates its statistics table
+        return name
+
+
+def run_readonly_query(
+    db_path: str | Path,
+    sql: str,
+    params: Mapping[str, Any] | Sequence[Any] | None = None,
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run one SQL statement against the archive read-only; return (columns, rows).
+
+    The connection is opened with ``mode=ro`` and an authorizer that refuses every
+    statement other than reading, raising :class:`ReadOnlyViolation` ("query is read-only:
+    INSERT is not allowed"). Other failures raise :class:`QueryError`.
+    """
+    db = open_readonly(db_path)
+    conn = db.conn
+    authorizer = _ReadOnlyAuthorizer()
+    conn.set_authorizer(authorizer)
+    try:
+        cursor = conn.execute(sql, params if params is not None else ())
+        columns = [d[0] for d in cursor.description or ()]
+        rows = [tuple(row) for row in cursor.fetchall()]
+    except (sqlite3.Error, sqlite3.Warning, ValueError, OverflowError) as exc:
+        if authorizer.refused is not None:
+            raise ReadOnlyViolation(
+                f"query is read-only: {authorizer.refused} is not allowed"
+            ) from exc
+        raise QueryError(f"query failed: {_one_line(exc)}") from exc
+    finally:
+        conn.close()
+    return columns, rows
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+# -- full-text search ---------------------------------------------------------------------
+
+
+def search_articles(db: Database, terms: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Articles matching ``terms`` (every word, quoted: FTS operators are not interpreted),
+    best first by FTS5 rank (bm25), each with a highlighted ``snippet``."""
+    match = _fts_match(db, terms)
+    if not match:
+        return []
+    sql = f"""
+        SELECT articles.canonical_url, articles.headline, articles.published_at,
+               snippet(articles_fts, -1, ?, ?, ?, {SNIPPET_TOKENS}) AS snippet,
+               articles_fts.rank AS rank
+        FROM articles_fts JOIN articles ON articles.rowid = articles_fts.rowid
+        WHERE articles_fts MATCH ?
+        ORDER BY articles_fts.rank, articles.canonical_url
+        LIMIT ?
+    """
+    return _search(db, sql, [SNIPPET_START, SNIPPET_END, SNIPPET_ELLIPSIS, match, limit])
+
+
+def search_comments(db: Database, terms: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Comments matching ``terms``, best first, with the article they belong to."""
+    match = _fts_match(db, terms)
+    if not match:
+        return []
+    sql = f"""
+        SELECT comments.article_url, comments.comment_id, comments.author,
+               comments.published_at, articles.headline,
+               snippet(comments_fts, -1, ?, ?, ?, {SNIPPET_TOKENS}) AS snippet,
+               comments_fts.rank AS rank
+        FROM comments_fts
+        JOIN comments ON comments.rowid = comments_fts.rowid
+        LEFT JOIN articles ON articles.canonical_url = comments.article_url
+        WHERE comments_fts MATCH ?
+        ORDER BY comments_fts.rank, comments.article_url, comments.position
+        LIMIT ?
+    """
+    return _search(db, sql, [SNIPPET_START, SNIPPET_END, SNIPPET_ELLIPSIS, match, limit])
+
+
+def _fts_match(db: Database, terms: str) -> str:
+    return db.quote_fts(terms.strip()) if terms.strip() else ""
+
+
+def _search(db: Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    try:
+        return list(db.query(sql, params))
+    except sqlite3.OperationalError as exc:
+        raise QueryError(f"search failed: {_one_line(exc)}") from exc
+
+
+# -- one article --------------------------------------------------------------------------
+
+
+def get_article(db: Database, url: str) -> Article:
+    """The archived article at ``url`` (its URL or canonical URL, tracking parameters
+    allowed), comments in thread order. Raises :class:`ArticleNotFound`."""
+    candidates = list(dict.fromkeys([url.strip(), canonicalize_url(url)]))
+    marks = ", ".join("?" for _ in candidates)
+    rows = list(
+        db.query(
+            f"SELECT * FROM articles WHERE canonical_url IN ({marks}) OR url IN ({marks}) "
+            "ORDER BY canonical_url = ? DESC LIMIT 1",
+            [*candidates, *candidates, candidates[0]],
+        )
+    )
+    if not rows:
+        raise ArticleNotFound(f"no archived article with URL {url}")
+    return _article_from_row(db, rows[0])
+
+
+def _article_from_row(db: Database, row: dict[str, Any]) -> Article:
+    data = {name: row[name] for name in ARTICLE_FIELDS if name in row}
+    for name in ARTICLE_JSON_COLUMNS:
+        if data.get(name) is not None:
+            data[name] = json.loads(data[name])
+    data["comments"] = [
+        {"comment_id": c["comment_id"], **{name: c[name] for name in COMMENT_COLUMNS}}
+        for c in db.query(
+            "SELECT * FROM comments WHERE article_url = ? ORDER BY position, rowid",
+            [row["canonical_url"]],
+        )
+    ]
+    return article_from_dict(data)
+
+
+def thread_tree(comments: Sequence[Comment]) -> list[tuple[int, Comment]]:
+    """``comments`` in tree order as (depth, comment) pairs, depth 1 at the top level:
+    each reply follows its parent (siblings keep their order); a comment whose parent is
+    not in the list is shown at the top level."""
+    ids = {c.comment_id for c in comments}
+    children: dict[str | None, list[Comment]] = {}
+    for comment in comments:
+        parent = comment.parent_id if comment.parent_id in ids else None
+        if parent == comment.comment_id:
+            parent = None
+        children.setdefault(parent, []).append(comment)
+    tree: list[tuple[int, Comment]] = []
+    seen: set[str] = set()
+
+    def visit(parent: str | None, depth: int) -> None:
+        for comment in children.get(parent, []):
+            if comment.comment_id in seen:
+                continue
+            seen.add(comment.comment_id)
+            tree.append((depth, comment))
+            visit(comment.comment_id, depth + 1)
+
+    visit(None, 1)
+    # Comments caught in a parent cycle are unreachable from the top: list them at depth 1.
+    for comment in comments:
+        if comment.comment_id not in seen:
+            seen.add(comment.comment_id)
+            tree.append((1, comment))
+            visit(comment.comment_id, 2)
+    return tree
+
+
+# -- stats and export ---------------------------------------------------------------------
+
+
+def stats(db: Database, top: int = 10) -> dict[str, Any]:
+    """Counts, the published date range, the ``top`` authors and sections by article
+    count, and the last crawl's row (``None`` before the first crawl)."""
+
+    def scalar(sql: str) -> Any:
+        return db.execute(sql).fetchone()[0]
+
+    first, last = db.execute("SELECT min(published_at), max(published_at) FROM articles").fetchone()
+    last_crawl = next(iter(db.query("SELECT * FROM crawls ORDER BY id DESC LIMIT 1")), None)
+    if last_crawl is not None:
+        for name in ("args", "start_urls", "skipped", "errors"):
+            if last_crawl[name] is not None:
+                last_crawl[name] = json.loads(last_crawl[name])
+    return {
+        "articles": scalar("SELECT count(*) FROM articles"),
+        "comments": scalar("SELECT count(*) FROM comments"),
+        "links": scalar("SELECT count(*) FROM links"),
+        "crawls": scalar("SELECT count(*) FROM crawls"),
+        "first_published_at": first,
+        "last_published_at": last,
+        "top_authors": [
+            (r[0], r[1])
+            for r in db.execute(
+                "SELECT author.value, count(*) AS n FROM articles, json_each(articles.authors) "
+                "AS author GROUP BY author.value ORDER BY n DESC, author.value LIMIT ?",
+                [top],
+            )
+        ],
+        "top_sections": [
+            (r[0], r[1])
+            for r in db.execute(
+                "SELECT section, count(*) AS n FROM articles WHERE section IS NOT NULL "
+                "GROUP BY section ORDER BY n DESC, section LIMIT ?",
+                [top],
+            )
+        ],
+        "last_crawl": last_crawl,
+    }
+
+
+def iter_export(db: Database) -> Iterator[dict[str, Any]]:
+    """Every article in ``article_to_dict`` form (comments nested), ordered by
+    ``published_at`` (undated first), then URL."""
+    rows = db.query("SELECT * FROM articles ORDER BY published_at, url, canonical_url")
+    for row in rows:
+        yield article_to_dict(_article_from_row(db, row))

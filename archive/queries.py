@@ -205,15 +205,12 @@ def _search(db: Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
 def get_article(db: Database, url: str) -> Article:
     """The archived article at ``url`` (its URL or canonical URL, tracking parameters
     allowed), comments in thread order. Raises :class:`ArticleNotFound`."""
-    candidates = list(dict.fromkeys([url.strip(), canonicalize_url(url)]))
+    candidates = list(dict.fromkeys([canonicalize_url(url), url.strip()]))
     marks = ", ".join("?" for _ in candidates)
+    # The primary key first; the fetched URL (not indexed) only if that finds nothing.
     rows = list(
-        db.query(
-            f"SELECT * FROM articles WHERE canonical_url IN ({marks}) OR url IN ({marks}) "
-            "ORDER BY canonical_url = ? DESC LIMIT 1",
-            [*candidates, *candidates, candidates[0]],
-        )
-    )
+        db.query(f"SELECT * FROM articles WHERE canonical_url IN ({marks}) LIMIT 1", candidates)
+    ) or list(db.query(f"SELECT * FROM articles WHERE url IN ({marks}) LIMIT 1", candidates))
     if not rows:
         raise ArticleNotFound(f"no archived article with URL {url}")
     return _article_from_row(db, rows[0])

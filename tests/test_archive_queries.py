@@ -218,3 +218,14 @@ def test_export_is_article_to_dict_in_publication_order(db, sample_articles):
     assert exported == [article_to_dict(a) for a in by_date]
     assert [article_from_dict(d) for d in exported] == by_date
     assert isinstance(article_from_dict(exported[1]), Article)
+
+
+def test_get_article_by_its_fetched_url(archive_path):
+    from archive.writer import ArchiveWriter
+
+    article = Article(url="https://news.example.org/?p=42", canonical_url=f"{BASE}/pretty/")
+    with ArchiveWriter(archive_path) as writer:
+        writer.write_article(article)
+    database = open_readonly(archive_path)
+    assert get_article(database, "https://news.example.org/?p=42&utm_source=x") == article
+    database.close()

@@ -375,3 +375,7 @@ def _cell(value: Any) -> str:
     text = str(_plain(value))
     # One line per row: newlines in body text would break the table.
     return " ".join(text.split()) if "\n" in text else text
+
+
+if __name__ == "__main__":
+    cli()

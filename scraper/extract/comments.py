@@ -1,0 +1,991 @@
+"""Threaded comments of one page, the thread's other pages, and merging the pages.
+
+Sources, tried in order: comment records in the HTML (CMS/theme markup such as WordPress
+``li#comment-N``, schema.org microdata ``Comment``, and comment-classed items), JSON-LD
+``comment`` arrays, then a generic heuristic (items with an id, an author, a time and a
+content element). Pages whose comments only a script widget loads (Disqus, Facebook,
+Viafoura, OpenWeb, ...) yield no comments and name the widget in ``comments_source``.
+
+One walk over each comment item's own elements (nested replies pruned) finds its author,
+time and content; everything is pure over one parsed tree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from ..items import Comment
+from .dates import parse_date
+from .urls import absolute_url, canonicalize_url
+
+__all__ = [
+    "CommentThread",
+    "comment_section_elements",
+    "extract_comments",
+    "merge_comment_pages",
+]
+
+
+@dataclass
+class CommentThread:
+    comments: list[Comment] = field(default_factory=list)
+    comment_count: int | None = None
+    page_urls: list[str] = field(default_factory=list)
+    page_number: int | None = None
+    source: str | None = None
+    comments_source: str | None = None
+
+
+# ---------------------------------------------------------------------------- XPaths
+
+_CLS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
+
+_CANDIDATES = etree.XPath(
+    "//*[self::li or self::div or self::article or self::section]"
+    "[starts-with(@id, 'comment-') or starts-with(@id, 'li-comment-')"
+    f" or {_CLS.format('comment')} or {_CLS.format('pingback')}"
+    f" or {_CLS.format('trackback')} or {_CLS.format('comment-item')}"
+    " or @itemprop='comment' or contains(@itemtype, 'Comment')]"
+)
+_GENERIC_CANDIDATES = etree.XPath(
+    "//*[self::li or self::div or self::article][@id][.//*[self::time or @datetime"
+    " or contains(@class, 'date') or contains(@class, 'time')]]"
+)
+_LD_SCRIPTS = etree.XPath("//script[@type='application/ld+json']")
+_COUNT_ELEMENTS = etree.XPath(
+    "//*[contains(@class, 'comments-title') or contains(@class, 'comments-number')"
+    " or contains(@class, 'comment-count') or contains(@class, 'comments-count')"
+    " or contains(@class, 'comments__title') or @id='comments-title' or @id='comments-number'"
+    " or @id='comments-count']"
+    " | //*[self::h2 or self::h3 or self::h4][@id='comments']"
+    " | //*[@id='comments' or contains(@class, 'comments-area')"
+    " or contains(@class, 'post-comments') or contains(@class, 'wp-block-comments')]"
+    "//*[self::h2 or self::h3 or self::h4 or self::h5]"
+)
+_COUNT_PROPS = etree.XPath("//*[@itemprop='commentCount']")
+_PAGE_LINKS = etree.XPath(
+    "//a[@href][contains(@href, 'comment-page-') or contains(@href, 'cpage=')"
+    " or contains(@href, '#comments') or ancestor::*[contains(@class, 'comments-pagination')"
+    " or contains(@class, 'comment-pagination') or contains(@class, 'comments-navigation')"
+    " or contains(@class, 'comment-navigation') or contains(@class, 'comments-nav')"
+    " or contains(@class, 'wp-block-comments-pagination') or @id='comments_pagination'"
+    " or @id='comment-nav-above' or @id='comment-nav-below']]"
+)
+_SECTION_ELEMENTS = etree.XPath(
+    "//*[not(self::a) and (@id='comments' or @id='respond' or @id='comments-template'"
+    " or @id='disqus_thread' or @id='comments_pagination' or @id='comment-nav-below'"
+    " or @id='comment-nav-above'"
+    + "".join(
+        f" or {_CLS.format(c)}"
+        for c in (
+            "comments-area",
+            "comment-respond",
+            "comment-list",
+            "commentlist",
+            "comments-pagination",
+            "comment-pagination",
+            "comment-navigation",
+            "comments-navigation",
+            "wp-block-comments",
+            "wp-block-post-comments",
+            "wp-block-comment-template",
+            "wp-block-comments-pagination",
+            "post-comments",
+            "fb-comments",
+            "td-comments-title-wrap",
+        )
+    )
+    + ")]"
+)
+
+_WIDGETS: list[tuple[str, etree.XPath]] = [
+    (name, etree.XPath(xp))
+    for name, xp in [
+        (
+            "disqus",
+            "//*[@id='disqus_thread'] | //script[contains(@src, 'disqus.com')]"
+            " | //script[contains(., 'disqus_shortname') or contains(., 'disqus_config')"
+            " or contains(., 'disqus.com/embed.js')]",
+        ),
+        (
+            "facebook",
+            f"//*[{_CLS.format('fb-comments')}] | //*[name()='fb:comments']"
+            " | //iframe[contains(@src, 'facebook.com/plugins/comments')]",
+        ),
+        (
+            "viafoura",
+            "//*[contains(@class, 'viafoura')] | //*[starts-with(name(), 'vf-')]"
+            " | //script[contains(@src, 'viafoura')]",
+        ),
+        (
+            "openweb",
+            "//*[@data-spotim-module or @data-spot-id or @data-openweb-module]"
+            " | //*[contains(@class, 'spot-im') or contains(@class, 'spotim')"
+            " or contains(@class, 'openweb-')] | //script[contains(@src, 'spot.im')"
+            " or contains(@src, 'openweb.com')] | //*[starts-with(name(), 'openweb-')]",
+        ),
+        (
+            "livefyre",
+            "//*[contains(@id, 'livefyre') or contains(@class, 'livefyre')]"
+            " | //script[contains(@src, 'livefyre')]",
+        ),
+        ("coral", "//*[@id='coral_thread'] | //script[contains(@src, 'coral')]"),
+        ("vuukle", "//*[contains(@class, 'vuukle') or contains(@id, 'vuukle')]"),
+        ("hyvor", "//hyvor-talk-comments | //*[@id='hyvor-talk-view']"),
+        ("commento", "//*[@id='commento'] | //script[contains(@src, 'commento')]"),
+        ("utterances", "//script[contains(@src, 'utteranc.es')]"),
+        ("giscus", "//script[contains(@src, 'giscus.app')] | //*[contains(@class, 'giscus')]"),
+        ("insticator", "//*[contains(@class, 'insticator') or contains(@id, 'insticator')]"),
+        ("gigya", "//*[contains(@id, 'gigya') and contains(@id, 'comments')]"),
+        ("intensedebate", "//script[contains(@src, 'intensedebate')]"),
+        ("cackle", "//*[@id='mc-container'] | //script[contains(@src, 'cackle.me')]"),
+        ("hypercomments", "//*[@id='hypercomments_widget']"),
+        ("remark42", "//*[@id='remark42']"),
+    ]
+]
+
+# ---------------------------------------------------------------------------- patterns
+
+_WP_ID = re.compile(r"^(?:li-|div-)?comment-?(\d+)$", re.I)
+_ID_DIGITS = re.compile(r"^(?:comment|cmt|c|post|reply|li-comment|div-comment)?[-_]?(\d+)$", re.I)
+_FRAGMENT_ID = re.compile(r"#(?:comment|li-comment|div-comment|c)-?(\d+)$", re.I)
+_PAGE_IN_URL = re.compile(r"/comment-page-(\d+)(?=/|$|#|\?)|[?&]cpage=(\d+)")
+_ITEM_CLASSES = frozenset({"comment", "pingback", "trackback", "comment-item", "comment_item"})
+_REGION = re.compile(r"comment|discussion|repl|respons|kommentar|коммент|댓글", re.I)
+_BODY_CLASS = re.compile(r"entry-content|article-body|post-content|article__body|td-post-content")
+
+_SKIP_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "svg", "iframe", "button", "select",
+        "input", "textarea", "form", "img", "picture", "video", "audio", "object",
+    }
+)  # fmt: skip
+_SKIP_CLASSES = frozenset(
+    {
+        "reply", "comment-reply-link", "comment-reply", "comment-edit-link", "edit-link",
+        "comment-awaiting-moderation", "says", "screen-reader-text", "sr-only",
+        "wp-block-comment-reply-link", "wp-block-comment-edit-link", "comment-reply-title",
+        "comment-actions", "comment-footer-actions",
+    }
+)  # fmt: skip
+_BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "blockquote", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+        "pre", "table", "tr", "figure", "figcaption", "section", "article", "header",
+        "footer", "dl", "dt", "dd", "hr", "address", "aside", "details", "summary",
+    }
+)  # fmt: skip
+_BOILERPLATE = re.compile(
+    r"^(?:reply|antworten|répondre|responder|rispondi|ответить|답글|답글달기|report|"
+    r"your comment is awaiting moderation\.?|ihr kommentar muss noch freigegeben werden\.?|"
+    r"(?:loading|lade|chargement|cargando|загрузка)\b.{0,30}\.{0,3}…?)$",
+    re.I,
+)
+_SAYS = re.compile(r"\s*(?:says|said|sagt|dit|dice|diz|пишет|говорит)\s*:?\s*$", re.I)
+_NUM_WORDS = {
+    "no": 0, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_COUNT_NOUN = (
+    r"(?:comments?|responses?|thoughts?|replies|reply|kommentare?|commentaires?|"
+    r"comentarios?|comentários?|commenti|reacties|reactions?|коммент\w*|отзыв\w*|"
+    r"ответ\w*|댓글)"
+)
+_COUNT_BEFORE = re.compile(
+    rf"(?<![\w.,])(\d{{1,3}}(?:[,.\s]\d{{3}})*|\d+|{'|'.join(_NUM_WORDS)})\s+(?:\w+\s+)?{_COUNT_NOUN}(?!\w)",
+    re.I,
+)
+_COUNT_AFTER = re.compile(rf"{_COUNT_NOUN}\s*[(:\[]\s*(\d[\d,.]*)\s*\)?", re.I)
+_OLDER = re.compile(
+    r"older|previous|earlier|prev|«|‹|←|ältere|anciens|anteriores|antiguos|предыдущ|"
+    r"старые|이전",
+    re.I,
+)
+_NEWER = re.compile(
+    r"newer|next|later|»|›|→|neuere|récents|recientes|siguientes|следующ|новые|다음", re.I
+)
+
+
+def _classes(el: HtmlElement) -> list[str]:
+    return (el.get("class") or "").lower().split()
+
+
+# ---------------------------------------------------------------------------- text
+
+
+def _skip(el: HtmlElement) -> bool:
+    if el.tag in _SKIP_TAGS:
+        return True
+    cls = el.get("class")
+    return bool(cls) and any(c in _SKIP_CLASSES for c in cls.lower().split())
+
+
+def _render(el: HtmlElement, prune: Callable[[HtmlElement], bool] | None = None) -> str:
+    """What a reader sees: block elements separated by a blank line, ``<br>`` a newline,
+    whitespace collapsed; reply/edit links, forms and media skipped."""
+    blocks: list[str] = []
+    cur: list[str] = []
+
+    def flush() -> None:
+        if cur:
+            lines = [" ".join(line.split()) for line in "".join(cur).split("\n")]
+            text = "\n".join(line for line in lines if line).strip()
+            if text and not _BOILERPLATE.match(text):
+                blocks.append(text)
+            cur.clear()
+
+    def walk(node: HtmlElement, top: bool) -> None:
+        tag = node.tag
+        if not isinstance(tag, str):
+            if node.tail:
+                cur.append(node.tail)
+            return
+        if not top and (_skip(node) or (prune is not None and prune(node))):
+            if node.tail:
+                cur.append(node.tail)
+            return
+        block = not top and tag in _BLOCK_TAGS
+        if block:
+            flush()
+        if tag == "br":
+            cur.append("\n")
+        if node.text:
+            cur.append(node.text)
+        for child in node:
+            walk(child, False)
+        if block:
+            flush()
+        if not top and node.tail:
+            cur.append(node.tail)
+
+    walk(el, True)
+    flush()
+    return "\n\n".join(blocks)
+
+
+def _inline(el: HtmlElement) -> str:
+    return " ".join(_render(el).split())
+
+
+# ---------------------------------------------------------------------------- items
+
+
+@dataclass
+class _Item:
+    el: HtmlElement
+    kind: str  # "cms" | "microdata" | "heuristic"
+    parent: _Item | None = None
+    own: list[HtmlElement] = field(default_factory=list)
+
+
+def _item_kind(el: HtmlElement) -> str | None:
+    el_id = el.get("id") or ""
+    if _WP_ID.match(el_id):
+        return "cms"
+    itemtype = el.get("itemtype") or ""
+    if itemtype.endswith(("/Comment", "/UserComments")) or (
+        el.get("itemprop") == "comment" and el.get("itemscope") is not None
+    ):
+        return "microdata"
+    if any(c in _ITEM_CLASSES for c in _classes(el)):
+        return "heuristic"
+    return None
+
+
+def _own_elements(item: HtmlElement, items: set[HtmlElement]) -> list[HtmlElement]:
+    out: list[HtmlElement] = []
+    stack = list(reversed(item))
+    while stack:
+        el = stack.pop()
+        if el in items or not isinstance(el.tag, str):
+            continue
+        out.append(el)
+        stack.extend(reversed(el))
+    return out
+
+
+def _nearest(el: HtmlElement, items: set[HtmlElement]) -> HtmlElement | None:
+    for anc in el.iterancestors():
+        if anc in items:
+            return anc
+    return None
+
+
+def _build_items(elements: Iterable[tuple[HtmlElement, str]]) -> list[_Item]:
+    """Items with their parents (nearest item ancestor) and own elements, document order.
+
+    An item wrapping another item with the same id (``li#li-comment-5 > div#comment-5``)
+    is one comment: the inner element is not an item.
+    """
+    found: list[_Item] = []
+    by_el: dict[HtmlElement, _Item] = {}
+    for el, kind in elements:
+        parent_el = _nearest(el, set(by_el))
+        if parent_el is not None:
+            parent = by_el[parent_el]
+            if _raw_id(parent.el) and _raw_id(parent.el) == _raw_id(el):
+                continue
+        item = _Item(el, kind, by_el.get(parent_el) if parent_el is not None else None)
+        by_el[el] = item
+        found.append(item)
+    keys = set(by_el)
+    for item in found:
+        item.own = _own_elements(item.el, keys)
+    return found
+
+
+def _raw_id(el: HtmlElement) -> str | None:
+    m = _WP_ID.match(el.get("id") or "")
+    return m.group(1) if m else None
+
+
+@dataclass
+class _Fields:
+    author: HtmlElement | None = None
+    date: HtmlElement | None = None
+    content: HtmlElement | None = None
+
+
+_STRONG_CONTENT = frozenset(
+    {
+        "comment-content", "wp-block-comment-content", "comment_content", "commentcontent",
+        "comment-body__content", "comment__content", "comment-text-content", "comment-entry",
+    }
+)  # fmt: skip
+
+
+def _is_inside(el: HtmlElement, container: HtmlElement | None) -> bool:
+    if container is None:
+        return False
+    return any(anc is container for anc in el.iterancestors())
+
+
+def _find_fields(own: list[HtmlElement]) -> _Fields:
+    strong: HtmlElement | None = None
+    generic: list[HtmlElement] = []
+    authors: list[tuple[int, int, HtmlElement]] = []
+    dates: list[tuple[int, int, HtmlElement]] = []
+    for pos, el in enumerate(own):
+        classes = _classes(el)
+        prop = (el.get("itemprop") or "").lower()
+        tag = el.tag
+        if strong is None and (
+            prop in ("text", "commenttext") or any(c in _STRONG_CONTENT for c in classes)
+        ):
+            strong = el
+            continue
+        if tag in ("a", "img", "svg", "span", "time") and not classes and not prop:
+            if tag == "time":
+                dates.append((1 if el.get("datetime") else 3, pos, el))
+            continue
+        # author
+        if prop in ("author", "creator"):
+            authors.append((2, pos, el))
+        elif "fn" in classes or any(
+            c.endswith(("author-name", "author_name", "authorname")) for c in classes
+        ):
+            authors.append((1, pos, el))
+        elif tag == "cite":
+            authors.append((3, pos, el))
+        elif any("author" in c and "avatar" not in c for c in classes):
+            authors.append((4, pos, el))
+        elif any(
+            ("user" in c or "nick" in c or c.endswith("name"))
+            and not any(x in c for x in ("avatar", "img", "photo", "pic", "icon", "badge"))
+            for c in classes
+        ):
+            authors.append((5, pos, el))
+        # date
+        if tag == "time" or el.get("datetime"):
+            dates.append((1 if el.get("datetime") else 3, pos, el))
+        elif prop in ("datepublished", "datecreated", "commenttime", "datemodified"):
+            dates.append((2, pos, el))
+        elif any(
+            ("date" in c or "time" in c or "published" in c) and "update" not in c for c in classes
+        ):
+            dates.append((4, pos, el))
+        # generic content
+        if any(
+            ("content" in c or "text" in c or "body" in c or "message" in c)
+            and "author" not in c
+            and "meta" not in c
+            for c in classes
+        ):
+            generic.append(el)
+    fields = _Fields(content=strong)
+    authors = [a for a in authors if not _is_inside(a[2], strong)]
+    dates = [d for d in dates if not _is_inside(d[2], strong)]
+    if authors:
+        fields.author = min(authors, key=lambda a: (a[0], a[1]))[2]
+        # the name inside an itemprop=author Person
+        if (fields.author.get("itemprop") or "").lower() in ("author", "creator"):
+            for sub in fields.author.iter():
+                if sub.get("itemprop") == "name":
+                    fields.author = sub
+                    break
+    if dates:
+        fields.date = min(dates, key=lambda d: (d[0], d[1]))[2]
+    if strong is None and generic:
+        anchors = [e for e in (fields.author, fields.date) if e is not None]
+        for el in generic:
+            if any(_is_inside(a, el) or a is el for a in anchors):
+                continue
+            if fields.author is not None and _is_inside(el, fields.author):
+                continue
+            fields.content = el
+            break
+    return fields
+
+
+def _author_of(el: HtmlElement | None, url: str) -> tuple[str | None, str | None]:
+    if el is None:
+        return None, None
+    name = _SAYS.sub("", _inline(el)).strip() or None
+    link: str | None = None
+    anchors = [el] if el.tag == "a" else list(el.iter("a"))
+    for a in anchors:
+        href = absolute_url(url, a.get("href"))
+        if href:
+            link = href
+            break
+    return name, link
+
+
+def _date_of(el: HtmlElement | None) -> tuple[str | None, str | None]:
+    if el is None:
+        return None, None
+    raw = el.get("datetime") or el.get("content")
+    text = _inline(el) or None
+    for cand in (raw, el.get("title"), text):
+        parsed = parse_date(cand)
+        if parsed:
+            return parsed, raw or text
+    return None, raw or text
+
+
+def _comment_id(item: _Item) -> str | None:
+    el = item.el
+    el_id = el.get("id") or ""
+    m = _ID_DIGITS.match(el_id)
+    if m:
+        return m.group(1)
+    for attr in ("data-comment-id", "data-commentid", "data-id", "itemid"):
+        value = el.get(attr)
+        if value:
+            fm = _FRAGMENT_ID.search(value)
+            return fm.group(1) if fm else value.strip()
+    for sub in item.own:
+        sub_id = sub.get("id") or ""
+        m = _ID_DIGITS.match(sub_id)
+        if m:
+            return m.group(1)
+        for attr in ("data-comment-id", "data-commentid"):
+            value = sub.get(attr)
+            if value:
+                return value.strip()
+        if sub.tag in ("a", "link") and sub.get("href"):
+            fm = _FRAGMENT_ID.search(sub.get("href") or "")
+            if fm:
+                return fm.group(1)
+    return el_id or None
+
+
+def _comment_from_item(
+    item: _Item, ids: dict[HtmlElement, str], url: str, fields: _Fields
+) -> Comment | None:
+    classes = _classes(item.el)
+    is_ping = "pingback" in classes or "trackback" in classes
+    author_el = fields.author
+    if is_ping and author_el is None:
+        author_el = next((e for e in item.own if e.tag == "a" and e.get("href")), None)
+    author, author_url = _author_of(author_el, url)
+    published_at, published_raw = _date_of(fields.date)
+    if fields.content is not None:
+        text = _render(fields.content)
+    else:
+        if not is_ping and item.kind != "cms":
+            return None
+        drop = {e for e in (fields.date, None if is_ping else fields.author) if e is not None}
+        own = set(item.own)
+
+        def prune(node: HtmlElement) -> bool:
+            if node not in own:
+                return True  # a nested comment
+            if node in drop:
+                return True
+            return any(c in ("comment-meta", "comment-metadata") for c in _classes(node))
+
+        text = _render(item.el, prune)
+    if not text and author is None:
+        return None
+    depth = 1
+    parent = item.parent
+    while parent is not None:
+        depth += 1
+        parent = parent.parent
+    return Comment(
+        comment_id=ids[item.el],
+        parent_id=ids.get(item.parent.el) if item.parent is not None else None,
+        author=author,
+        published_at=published_at,
+        text=text,
+        depth=depth,
+        published_at_raw=published_raw,
+        author_url=author_url,
+    )
+
+
+def _comments_from_items(items: list[_Item], url: str) -> tuple[list[Comment], dict[str, int]]:
+    ids: dict[HtmlElement, str] = {}
+    fields_of: dict[HtmlElement, _Fields] = {}
+    for item in items:
+        fields = _find_fields(item.own)
+        fields_of[item.el] = fields
+        cid = _comment_id(item)
+        if cid is None:
+            author = _inline(fields.author) if fields.author is not None else ""
+            when = fields.date.get("datetime") if fields.date is not None else ""
+            body = _render(fields.content) if fields.content is not None else _render(item.el)
+            key = f"{author}\x00{when}\x00{body}".encode()
+            cid = "h" + hashlib.sha1(key).hexdigest()[:12]
+        ids[item.el] = cid
+    comments: list[Comment] = []
+    kinds: Counter[str] = Counter()
+    dropped: set[HtmlElement] = set()
+    for item in items:
+        parent = item.parent
+        while parent is not None and parent.el in dropped:
+            parent = parent.parent
+        item.parent = parent
+        comment = _comment_from_item(item, ids, url, fields_of[item.el])
+        if comment is None:
+            dropped.add(item.el)
+            continue
+        comments.append(comment)
+        kinds[item.kind] += 1
+    return comments, kinds
+
+
+def _valid_heuristic(el: HtmlElement) -> bool:
+    fields = _find_fields(list(el.iterdescendants()))
+    return fields.content is not None and (fields.author is not None or fields.date is not None)
+
+
+def _html_items(tree: HtmlElement) -> list[_Item]:
+    chosen: list[tuple[HtmlElement, str]] = []
+    for el in _CANDIDATES(tree):
+        kind = _item_kind(el)
+        if kind is None:
+            continue
+        if kind == "heuristic" and not _valid_heuristic(el):
+            continue
+        chosen.append((el, kind))
+    return _build_items(chosen)
+
+
+def _generic_items(tree: HtmlElement) -> list[_Item]:
+    chosen: list[tuple[HtmlElement, str]] = []
+    for el in _GENERIC_CANDIDATES(tree):
+        if el.tag == "div" and el.get("id") in ("comments", "respond", "content", "main"):
+            continue
+        if (
+            any(_BODY_CLASS.search(c) for c in _classes(el))
+            or next(el.iter("h1"), None) is not None
+        ):
+            continue
+        fields = _find_fields(list(el.iterdescendants()))
+        if fields.content is None or fields.author is None or fields.date is None:
+            continue
+        if _BODY_CLASS.search(" ".join(_classes(fields.content))):
+            continue
+        chosen.append((el, "heuristic"))
+    if not chosen:
+        return []
+    # keep the innermost wrapper of a record: drop a candidate whose own fields all sit in
+    # one candidate child (a wrapper <div id> around the real <li id>)
+    chosen_set = {el for el, _ in chosen}
+    inner: list[tuple[HtmlElement, str]] = []
+    for el, kind in chosen:
+        kids = [c for c in el.iterdescendants() if c in chosen_set]
+        if kids and not _find_fields(_own_elements(el, chosen_set)).content is not None:
+            continue
+        inner.append((el, kind))
+    if len(inner) < 2 and not any(
+        _REGION.search((a.get("id") or "") + " " + (a.get("class") or ""))
+        for el, _ in inner
+        for a in el.iterancestors()
+    ):
+        return []
+    return _build_items(inner)
+
+
+# ---------------------------------------------------------------------------- JSON-LD
+
+
+def _ld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
+    for script in _LD_SCRIPTS(tree):
+        try:
+            data = json.loads(script.text or "")
+        except (ValueError, TypeError):
+            continue
+        stack: list[Any] = [data]
+        while stack:
+            obj = stack.pop()
+            if isinstance(obj, list):
+                stack.extend(reversed(obj))
+            elif isinstance(obj, dict):
+                yield obj
+                graph = obj.get("@graph")
+                if graph is not None:
+                    stack.append(graph)
+                main = obj.get("mainEntity") or obj.get("mainEntityOfPage")
+                if isinstance(main, dict | list):
+                    stack.append(main)
+
+
+def _ld_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, dict):
+        return _ld_text(value.get("name"))
+    if isinstance(value, list) and value:
+        return _ld_text(value[0])
+    return None
+
+
+def _ld_comments(tree: HtmlElement, url: str) -> tuple[list[Comment], int | None]:
+    comments: list[Comment] = []
+    count: int | None = None
+    seen: set[int] = set()
+
+    def visit(obj: Any, parent: str | None, depth: int) -> None:
+        items = obj if isinstance(obj, list) else [obj]
+        for c in items:
+            if not isinstance(c, dict) or id(c) in seen:
+                continue
+            seen.add(id(c))
+            text = _ld_text(c.get("text") or c.get("commentText") or c.get("description"))
+            raw_id = c.get("@id") or c.get("identifier") or c.get("url")
+            cid = None
+            if isinstance(raw_id, str | int):
+                fm = _FRAGMENT_ID.search(str(raw_id))
+                cid = fm.group(1) if fm else str(raw_id)
+            author = c.get("author") or c.get("creator")
+            name = _ld_text(author)
+            author_url = None
+            if isinstance(author, dict) and isinstance(author.get("url"), str):
+                author_url = absolute_url(url, author["url"])
+            raw_date = c.get("dateCreated") or c.get("datePublished") or c.get("commentTime")
+            raw_date = raw_date if isinstance(raw_date, str) else None
+            if cid is None:
+                key = f"{name}\x00{raw_date}\x00{text}".encode()
+                cid = "h" + hashlib.sha1(key).hexdigest()[:12]
+            if text is None and name is None:
+                continue
+            text = " ".join(text.split()) if text else ""
+            comments.append(
+                Comment(
+                    comment_id=cid,
+                    parent_id=parent,
+                    author=name,
+                    published_at=parse_date(raw_date),
+                    text=text,
+                    depth=depth,
+                    published_at_raw=raw_date,
+                    author_url=author_url,
+                )
+            )
+            replies = c.get("comment") or c.get("replies")
+            if replies:
+                visit(replies, cid, depth + 1)
+
+    for obj in _ld_objects(tree):
+        kind = obj.get("@type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if "Comment" in kinds:
+            continue  # reached through its parent's "comment"
+        if count is None and obj.get("commentCount") is not None:
+            try:
+                count = int(str(obj["commentCount"]).strip())
+            except ValueError:
+                count = None
+        if obj.get("comment"):
+            visit(obj["comment"], None, 1)
+    return comments, count
+
+
+# ---------------------------------------------------------------------------- count
+
+
+def _parse_count(text: str) -> int | None:
+    if not text or len(text) > 200:
+        return None
+    m = _COUNT_BEFORE.search(text)
+    if m:
+        word = m.group(1).lower()
+        if word in _NUM_WORDS:
+            return _NUM_WORDS[word]
+        digits = re.sub(r"\D", "", word)
+        return int(digits) if digits else None
+    m = _COUNT_AFTER.search(text)
+    if m:
+        digits = re.sub(r"\D", "", m.group(1))
+        return int(digits) if digits else None
+    return None
+
+
+def _stated_count(tree: HtmlElement) -> int | None:
+    for el in _COUNT_ELEMENTS(tree):
+        text = _inline(el)
+        count = _parse_count(text)
+        if count is not None:
+            return count
+    for el in _COUNT_PROPS(tree):
+        value = (el.get("content") or el.text_content() or "").strip()
+        if value.isdigit():
+            return int(value)
+    return None
+
+
+# ---------------------------------------------------------------------------- pages
+
+
+def _thread_base(url: str) -> str:
+    """The URL of a thread's article: comment-page and ``cpage`` parts and fragment gone."""
+    parts = urlsplit(url)
+    path = re.sub(r"/comment-page-\d+/?$", "/", parts.path)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "cpage"]
+    base = urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
+    return canonicalize_url(base).rstrip("/")
+
+
+def _page_of(url: str) -> int | None:
+    m = _PAGE_IN_URL.search(url)
+    if not m:
+        return None
+    return int(m.group(1) or m.group(2))
+
+
+def _strip_fragment(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+
+
+@dataclass
+class _PageLink:
+    url: str
+    number: int | None
+    direction: int  # -1 older, +1 newer, 0 unknown
+
+
+def _page_links(tree: HtmlElement, url: str) -> tuple[list[_PageLink], int | None]:
+    """Links to other pages of this thread, and a page number the pagination marks current."""
+    base = _thread_base(url)
+    here = canonicalize_url(_strip_fragment(url))
+    links: list[_PageLink] = []
+    current: int | None = None
+    for a in _PAGE_LINKS(tree):
+        href = absolute_url(url, a.get("href"))
+        if href is None or "replytocom" in href:
+            continue
+        if _FRAGMENT_ID.search(href):
+            continue  # a comment's permalink, not a page link
+        target = _strip_fragment(href)
+        if _thread_base(target) != base:
+            continue
+        if current is None:
+            parent = a.getparent()
+            for sib in parent if parent is not None else ():
+                if not isinstance(sib.tag, str) or sib.tag == "a":
+                    continue
+                if sib.get("aria-current") == "page" or "current" in _classes(sib):
+                    digits = re.sub(r"\D", "", _inline(sib))
+                    if digits:
+                        current = int(digits)
+                        break
+        if canonicalize_url(target) == here:
+            continue
+        label = " ".join(
+            [
+                _inline(a),
+                a.get("rel") or "",
+                a.get("class") or "",
+                " ".join(
+                    (e.get("class") or "") for e in a.iterancestors() if e.tag in ("div", "li")
+                )[:200],
+            ]
+        )
+        direction = 0
+        text = _inline(a)
+        if not text.replace("Page", "").strip().isdigit():
+            older = _OLDER.search(label)
+            newer = _NEWER.search(label)
+            if older and not newer:
+                direction = -1
+            elif newer and not older:
+                direction = 1
+        links.append(_PageLink(target, _page_of(target), direction))
+    return links, current
+
+
+def _page_number(
+    url: str, links: list[_PageLink], current: int | None, permalink_pages: list[int]
+) -> int | None:
+    number = _page_of(url)
+    if number is not None:
+        return number
+    if current is not None:
+        return current
+    if permalink_pages:
+        return Counter(permalink_pages).most_common(1)[0][0]
+    for link in links:
+        if link.number is not None and link.direction == -1:
+            return link.number + 1
+        if link.number is not None and link.direction == 1:
+            return max(link.number - 1, 1)
+    if not links:
+        return 1
+    return None
+
+
+def _permalink_pages(tree_items: list[_Item], ids: set[str]) -> list[int]:
+    pages: list[int] = []
+    for item in tree_items:
+        for el in item.own:
+            if el.tag != "a":
+                continue
+            href = el.get("href") or ""
+            fm = _FRAGMENT_ID.search(href)
+            if fm and fm.group(1) in ids:
+                number = _page_of(href)
+                if number is not None:
+                    pages.append(number)
+                break
+    return pages
+
+
+# ---------------------------------------------------------------------------- public
+
+
+def _widget(tree: HtmlElement) -> str | None:
+    for name, xpath in _WIDGETS:
+        if xpath(tree):
+            return name
+    return None
+
+
+def extract_comments(tree: HtmlElement, url: str) -> CommentThread:
+    """The comments of this page (document order), the count the page states, the other
+    pages of the thread it links to and this page's number in the thread."""
+    items = _html_items(tree)
+    comments, kinds = _comments_from_items(items, url) if items else ([], Counter())
+    source: str | None = kinds.most_common(1)[0][0] if kinds else None
+    ld_comments, ld_count = _ld_comments(tree, url)
+    if not comments:
+        if ld_comments:
+            comments, source = ld_comments, "jsonld"
+        else:
+            items = _generic_items(tree)
+            comments, kinds = _comments_from_items(items, url) if items else ([], Counter())
+            source = "heuristic" if comments else None
+    count = _stated_count(tree)
+    if count is None:
+        count = ld_count
+    if comments:
+        comments_source: str | None = "html"
+    else:
+        comments_source = _widget(tree) or "none"
+    links, current = _page_links(tree, url)
+    ids = {c.comment_id for c in comments}
+    number = _page_number(url, links, current, _permalink_pages(items, ids)) if comments else None
+    if number is None and comments_source == "html" and not links:
+        number = 1
+    urls: list[str] = []
+    seen: set[str] = set()
+    for link in sorted(links, key=lambda lk: lk.number if lk.number is not None else 10**9):
+        key = canonicalize_url(link.url)
+        if key not in seen:
+            seen.add(key)
+            urls.append(link.url)
+    return CommentThread(
+        comments=comments,
+        comment_count=count,
+        page_urls=urls,
+        page_number=number,
+        source=source,
+        comments_source=comments_source,
+    )
+
+
+def _sort_key(comment: Comment) -> tuple[datetime, int] | None:
+    if not comment.published_at or "T" not in comment.published_at:
+        return None
+    try:
+        when = datetime.fromisoformat(comment.published_at)
+    except ValueError:
+        return None
+    tie = int(comment.comment_id) if comment.comment_id.isdigit() else 0
+    return when, tie
+
+
+def merge_comment_pages(threads: list[CommentThread]) -> list[Comment]:
+    """All pages of one article's thread as one list, oldest first, each comment once.
+
+    Pages go oldest first (by ``page_number``; unknown numbers keep their order, last);
+    a comment seen on two pages is kept once. When every comment has a time and all
+    times are comparable (all with or all without an offset), the list is ordered by time
+    (then by numeric id), the order the site stored them in, replies among the top-level
+    comments written before and after them, as WordPress lists a thread's comments;
+    otherwise the page order stands.
+    """
+    ordered = sorted(
+        enumerate(threads),
+        key=lambda it: (it[1].page_number is None, it[1].page_number or 0, it[0]),
+    )
+    merged: list[Comment] = []
+    seen: set[str] = set()
+    for _, thread in ordered:
+        for comment in thread.comments:
+            if comment.comment_id in seen:
+                continue
+            seen.add(comment.comment_id)
+            merged.append(comment)
+    keys = [_sort_key(c) for c in merged]
+    if merged and all(k is not None for k in keys):
+        aware = {k[0].tzinfo is not None for k in keys if k is not None}
+        if len(aware) == 1:
+            order = sorted(range(len(merged)), key=lambda i: (keys[i], i))
+            merged = [merged[i] for i in order]
+    return merged
+
+
+def comment_section_elements(tree: HtmlElement) -> list[HtmlElement]:
+    """The outermost elements that hold the comment section (title, list, pagination,
+    reply form, widget container), for the body extractor to leave out."""
+    found: list[HtmlElement] = list(_SECTION_ELEMENTS(tree))
+    for item in _html_items(tree):
+        if item.parent is None:
+            parent = item.el.getparent()
+            if parent is not None and parent.tag in ("ol", "ul"):
+                found.append(parent)
+            else:
+                found.append(item.el)
+    chosen = set()
+    for el in found:
+        if el.tag in ("html", "body", "main") or next(el.iter("h1"), None) is not None:
+            continue
+        chosen.add(el)
+    outer = [el for el in chosen if not any(a in chosen for a in el.iterancestors())]
+    order = {el: i for i, el in enumerate(tree.iter())} if len(outer) > 1 else {}
+    return sorted(outer, key=lambda el: order.get(el, 0))

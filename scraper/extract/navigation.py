@@ -1,0 +1,498 @@
+"""The previous (older) and next (newer) article an article page links to.
+
+Three mechanisms, in order, the first that finds a neighbour wins:
+
+1. ``rel=prev/next`` on ``<a>`` links in the article's region; ``<link rel>`` in the head
+   only when it does not point to another page of the same article or listing;
+2. navigation markup of common CMSs and themes (WordPress classic and block themes,
+   tagDiv, JNews, Soledad, Drupal, Blogger, ...) and generic prev/next classes;
+3. label text ("Previous article", "Следующая статья", "이전 글", "← Previous", ...) in the
+   main content, with the link in, around or next to the label.
+
+Links in sidebars, footers, widgets, menus, related/popular lists and comment sections are
+never taken, nor links to other hosts, to the page itself, to comment pages or to listing
+pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlsplit
+
+from lxml import etree
+from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
+
+from .urls import absolute_url, canonicalize_url, host_of
+
+__all__ = ["Neighbours", "find_neighbours"]
+
+
+@dataclass
+class Neighbours:
+    prev_url: str | None = None  # the older article
+    prev_title: str | None = None
+    next_url: str | None = None  # the newer article
+    next_title: str | None = None
+    source: str | None = None  # "rel" | "cms" | "label"
+
+
+_Link = tuple[str, str | None]
+
+# ---------------------------------------------------------------------------- patterns
+
+_REL_LINKS = etree.XPath(
+    "//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' prev ')"
+    " or contains(concat(' ', normalize-space(@rel), ' '), ' previous ')"
+    " or contains(concat(' ', normalize-space(@rel), ' '), ' next ')]"
+)
+_HEAD_LINKS = etree.XPath("//link[@href][@rel='prev' or @rel='previous' or @rel='next']")
+_H1 = etree.XPath("(//h1)[1]")
+_LABEL_CANDIDATES = etree.XPath(
+    "//body//*[self::a or self::span or self::strong or self::b or self::em or self::i"
+    " or self::p or self::div or self::li or self::h2 or self::h3 or self::h4 or self::h5"
+    " or self::h6 or self::label or self::small or self::dt or self::td]"
+    "[string-length(normalize-space(text())) > 0][string-length(normalize-space(text())) < 60]"
+)
+
+# Regions whose links are never an article's neighbours (matched on id and class).
+_EXCLUDED_REGION = re.compile(
+    r"sidebar|widget|related|popular|trending|recommend|most-?read|mostviewed|menu|"
+    r"breadcrumb|comment|share|sharing|social|colophon|site-footer|page-footer|"
+    r"global-footer|newsletter|masthead|site-header|navbar|you-may|more-stories|"
+    r"more-from|jp-relatedposts|yarpp|outbrain|taboola|page-numbers|tag-?cloud|"
+    r"categories|archive|author-bio|subscribe|promo|advert",
+    re.I,
+)
+_EXCLUDED_TAGS = frozenset({"aside", "head", "script", "style", "noscript", "template", "form"})
+_ARTICLE_FOOTER = re.compile(r"entry|post|article|single", re.I)
+_LISTING_PATH = re.compile(r"/page/\d+/?$|/(?:category|tag|author|tags|topics?|search)/", re.I)
+_LISTING_PARAMS = frozenset({"page", "paged", "pg", "start", "offset", "s"})
+_COMMENT_URL = re.compile(r"/comment-page-\d+|[?&]cpage=\d+|replytocom=|#comments?\b", re.I)
+_SLIDER = re.compile(r"slick|swiper|owl|carousel|slide|gallery|lightbox|flex-|glide|splide")
+
+_PREV_NOUN = (
+    r"previous\s+(?:article|post|story|entry|news|item|reading|blog\s+post)|"
+    r"prev\.?\s+(?:article|post|story|entry)|older\s+(?:post|entry|article|story)s?|"
+    r"предыдущ(?:ая|ий|ее)\s+(?:статья|запись|пост|новость|материал|публикация)|"
+    r"vorherige[rs]?\s+(?:artikel|beitrag|eintrag|post)|"
+    r"ältere[rs]?\s+(?:artikel|beitrag|eintrag|post)|"
+    r"(?:article|billet|post)\s+précédent|"
+    r"(?:artículo|entrada|noticia|publicación)\s+anterior|이전\s?(?:글|기사|포스트|게시물)"
+)
+_NEXT_NOUN = (
+    r"next\s+(?:article|post|story|entry|news|item|reading|blog\s+post)|"
+    r"newer\s+(?:post|entry|article|story)s?|"
+    r"следующ(?:ая|ий|ее)\s+(?:статья|запись|пост|новость|материал|публикация)|"
+    r"nächste[rs]?\s+(?:artikel|beitrag|eintrag|post)|"
+    r"neuere[rs]?\s+(?:artikel|beitrag|eintrag|post)|"
+    r"(?:article|billet|post)\s+suivant|"
+    r"(?:artículo|entrada|noticia|publicación)\s+siguiente|다음\s?(?:글|기사|포스트|게시물)"
+)
+_LEFT = "«‹←<"
+_RIGHT = "»›→>"
+_PUNCT = rf"[\s{_LEFT}{_RIGHT}:|·.\-–—()\[\]]*"
+_PREV_LABEL = re.compile(
+    rf"^{_PUNCT}(?:{_PREV_NOUN}|(?<=[{_LEFT}])\s*(?:previous|prev|older))(?!\w){_PUNCT}", re.I
+)
+_NEXT_LABEL = re.compile(
+    rf"^{_PUNCT}(?:{_NEXT_NOUN}|(?:next|newer)(?=\s*[{_RIGHT}]))(?!\w){_PUNCT}", re.I
+)
+_ANY_LABEL = re.compile(
+    rf"^{_PUNCT}(?:{_PREV_NOUN}|{_NEXT_NOUN}|(?:previous|prev|next|older|newer)"
+    rf"(?=\s*[:|{_LEFT}{_RIGHT}]|\s*$))(?!\w){_PUNCT}|[\s{_LEFT}{_RIGHT}:|·\-–—]+$",
+    re.I,
+)
+_WORD_PREV = re.compile(r"(?:^|[-_])(?:prev|previous|older)(?:$|[-_])")
+_WORD_NEXT = re.compile(r"(?:^|[-_])(?:next|newer)(?:$|[-_])")
+
+
+def _css(selector: str) -> CSSSelector:
+    return CSSSelector(selector, translator="html")
+
+
+# (prev selector, next selector, title selector inside the link or its container)
+_CMS: list[tuple[CSSSelector, CSSSelector, str | None]] = [
+    (_css(p), _css(n), t)
+    for p, n, t in [
+        (
+            ".post-navigation .nav-previous a, .navigation .nav-previous a",
+            ".post-navigation .nav-next a, .navigation .nav-next a",
+            ".post-title, .nav-title, .title",
+        ),
+        (
+            ".post-navigation-link-previous a, .wp-block-post-navigation-link.previous a",
+            ".post-navigation-link-next a, .wp-block-post-navigation-link.next a",
+            ".post-navigation-link__title",
+        ),
+        (
+            ".td-post-next-prev .td-post-prev-post a",
+            ".td-post-next-prev .td-post-next-post a",
+            None,
+        ),
+        (".jeg_prevnext_post a.prev-post", ".jeg_prevnext_post a.next-post", "h3, .post-title"),
+        (
+            ".post-pagination .prev-post a, .penci-post-nav-prev a",
+            ".post-pagination .next-post a, .penci-post-nav-next a",
+            ".prev-title, .next-title, h5, h4, h3",
+        ),
+        (".post-nav .prev a, .post-nav .previous a", ".post-nav .next a", ".title, h3, h4"),
+        (
+            ".node-navigation .previous a, .book-navigation a.page-previous",
+            ".node-navigation .next a, .book-navigation a.page-next",
+            None,
+        ),
+        (
+            "a.post-nav-prev, .post-nav-prev a, .read-next-story.prev a, a.prev-post",
+            "a.post-nav-next, .post-nav-next a, .read-next-story.next a, a.next-post",
+            ".post-nav-title, h2, h3, .title",
+        ),
+        (
+            "#blog-pager-older-link a, a.blog-pager-older-link",
+            "#blog-pager-newer-link a, a.blog-pager-newer-link",
+            None,
+        ),
+    ]
+]
+_GENERIC_CLASSED = etree.XPath(
+    "//a[@href][contains(@class, 'prev') or contains(@class, 'next') or contains(@class, 'older')"
+    " or contains(@class, 'newer') or ../@class[contains(., 'prev') or contains(., 'next')"
+    " or contains(., 'older') or contains(., 'newer')]]"
+)
+
+
+# ---------------------------------------------------------------------------- context
+
+
+class _Page:
+    """What the strategies share about one page: its URL and which regions are out."""
+
+    def __init__(self, tree: HtmlElement, url: str) -> None:
+        self.tree = tree
+        self.url = url
+        self.host = _bare_host(url)
+        self.here = canonicalize_url(url)
+        parts = urlsplit(self.here)
+        self.path = parts.path
+        self.stem = _article_stem(parts.path)
+        h1 = _H1(tree)
+        self.main_chain: set[HtmlElement] = set(h1[0].iterancestors()) | {h1[0]} if h1 else set()
+        self.memo: dict[HtmlElement, bool] = {}
+
+    def excluded(self, el: HtmlElement, *, strict: bool = True) -> bool:
+        """Whether ``el`` sits in a region whose links are not neighbours. The walk stops
+        at the first ancestor holding the page's heading: layout wrappers are not regions."""
+        seen: list[HtmlElement] = []
+        result = False
+        node: HtmlElement | None = el
+        while node is not None:
+            if node in self.main_chain or node.tag in ("body", "html"):
+                break
+            if node in self.memo:
+                result = self.memo[node]
+                break
+            seen.append(node)
+            if self._region_out(node, strict):
+                result = True
+                break
+            node = node.getparent()
+        for n in seen:
+            self.memo[n] = result if strict else self.memo.get(n, False)
+        return result
+
+    def _region_out(self, node: HtmlElement, strict: bool) -> bool:
+        tag = node.tag
+        if tag in _EXCLUDED_TAGS:
+            return True
+        marks = f"{node.get('id') or ''} {node.get('class') or ''}"
+        if (
+            tag == "footer"
+            and not _ARTICLE_FOOTER.search(marks)
+            and not any(a.tag in ("article", "main") for a in node.iterancestors())
+        ):
+            return True
+        if tag == "nav":
+            label = (node.get("aria-label") or "") + " " + (node.get("role") or "")
+            if re.search(r"menu|primary|breadcrumb|site", label, re.I):
+                return True
+        return bool(marks.strip()) and bool(_EXCLUDED_REGION.search(marks)) and strict
+
+    def accept(self, href: str | None) -> str | None:
+        """The absolute URL when ``href`` can be a neighbouring article, else ``None``."""
+        if not href or href.strip().startswith("#"):
+            return None
+        link = absolute_url(self.url, href)
+        if link is None or _bare_host(link) != self.host:
+            return None
+        if _COMMENT_URL.search(link):
+            return None
+        canon = canonicalize_url(link)
+        if canon == self.here:
+            return None
+        parts = urlsplit(canon)
+        if parts.path in ("", "/") or _LISTING_PATH.search(parts.path):
+            return None
+        if any(k.lower() in _LISTING_PARAMS for k, _ in parse_qsl(parts.query)):
+            if parts.path == self.path:
+                return None
+            if any(k.lower() in ("page", "paged") for k, _ in parse_qsl(parts.query)):
+                return None
+        if _article_stem(parts.path) == self.stem:
+            return None  # another page of this same article (/slug/2/)
+        return link.split("#", 1)[0]
+
+
+def _bare_host(url: str) -> str:
+    host = host_of(url)
+    return host[4:] if host.startswith("www.") else host
+
+
+def _article_stem(path: str) -> str:
+    return re.sub(r"/\d{1,3}/?$", "", path.rstrip("/")) or "/"
+
+
+# ---------------------------------------------------------------------------- text
+
+
+def _text(el: HtmlElement) -> str:
+    parts: list[str] = []
+    for node in el.iter():
+        if node.tag in ("script", "style", "svg", "noscript"):
+            continue
+        if node is not el and node.tag in ("img",):
+            continue
+        if node.text and isinstance(node.tag, str):
+            parts.append(node.text)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+    return " ".join(" ".join(parts).split())
+
+
+def _strip_label(text: str) -> str:
+    previous = None
+    while text and text != previous:
+        previous = text
+        text = _ANY_LABEL.sub("", text, count=1).strip()
+    return text.strip(f" {_LEFT}{_RIGHT}:|·-–—")
+
+
+def _title_of(a: HtmlElement, title_css: str | None = None) -> str | None:
+    if title_css:
+        for sel in _title_selectors(title_css):
+            found = sel(a)
+            if not found:
+                parent = a.getparent()
+                found = sel(parent) if parent is not None else []
+            for el in found:
+                text = _strip_label(_text(el))
+                if text:
+                    return text
+    for el in a.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        text = _strip_label(_text(el))
+        if text:
+            return text
+    # the link's text without its label and screen-reader prefix
+    parts: list[str] = []
+    for node in a.iter():
+        if not isinstance(node.tag, str) or node.tag in ("script", "style", "svg", "img"):
+            continue
+        if node is not a and _is_label(node):
+            if node.tail:
+                parts.append(node.tail)
+            continue
+        if node.text and not _inside_label(node, a):
+            parts.append(node.text)
+        if node is not a and node.tail and not _inside_label(node.getparent(), a):
+            parts.append(node.tail)
+    text = _strip_label(" ".join(" ".join(parts).split()))
+    if text:
+        return text
+    title = _strip_label(" ".join((a.get("title") or "").split()))
+    return title or None
+
+
+def _is_label(node: HtmlElement) -> bool:
+    classes = (node.get("class") or "").lower()
+    if any(c in classes for c in ("meta-nav", "screen-reader-text", "caption", "nav-label")):
+        return True
+    text = " ".join((node.text_content() or "").split())
+    return bool(text) and len(text) < 40 and _strip_label(text) == ""
+
+
+def _inside_label(node: HtmlElement | None, stop: HtmlElement) -> bool:
+    while node is not None and node is not stop:
+        if _is_label(node):
+            return True
+        node = node.getparent()
+    return False
+
+
+_TITLE_SELECTORS: dict[str, list[CSSSelector]] = {}
+
+
+def _title_selectors(css: str) -> list[CSSSelector]:
+    if css not in _TITLE_SELECTORS:
+        _TITLE_SELECTORS[css] = [_css(s.strip()) for s in css.split(",")]
+    return _TITLE_SELECTORS[css]
+
+
+# ---------------------------------------------------------------------------- strategies
+
+
+def _by_rel(page: _Page) -> tuple[_Link | None, _Link | None]:
+    prev: _Link | None = None
+    nxt: _Link | None = None
+    for a in _REL_LINKS(page.tree):
+        rels = (a.get("rel") or "").lower().split()
+        is_prev = "prev" in rels or "previous" in rels
+        if (is_prev and prev) or (not is_prev and nxt):
+            continue
+        if page.excluded(a):
+            continue
+        link = page.accept(a.get("href"))
+        if link is None:
+            continue
+        found = (link, _title_of(a, ".post-title, .nav-title, .post-navigation-link__title"))
+        if is_prev:
+            prev = found
+        else:
+            nxt = found
+    if prev or nxt:
+        return prev, nxt
+    for el in _HEAD_LINKS(page.tree):
+        is_prev = (el.get("rel") or "").lower() in ("prev", "previous")
+        link = page.accept(el.get("href"))
+        if link is None:
+            continue
+        title = " ".join((el.get("title") or "").split()) or None
+        if is_prev and prev is None:
+            prev = (link, title)
+        elif not is_prev and nxt is None:
+            nxt = (link, title)
+    return prev, nxt
+
+
+def _by_cms(page: _Page) -> tuple[_Link | None, _Link | None]:
+    for prev_sel, next_sel, title_css in _CMS:
+        prev = _first(page, prev_sel(page.tree), title_css)
+        nxt = _first(page, next_sel(page.tree), title_css)
+        if prev or nxt:
+            return prev, nxt
+    # generic prev/next/older/newer classes on the link or its parent
+    prev = nxt = None
+    for a in _GENERIC_CLASSED(page.tree):
+        parent = a.getparent()
+        tokens = (a.get("class") or "").lower().split()
+        if parent is not None:
+            tokens += (parent.get("class") or "").lower().split()
+        if any(_SLIDER.search(t) for t in tokens) or "page-numbers" in tokens:
+            continue
+        is_prev = any(_WORD_PREV.search(t) for t in tokens)
+        is_next = any(_WORD_NEXT.search(t) for t in tokens)
+        if is_prev == is_next:
+            continue
+        if (is_prev and prev) or (is_next and nxt) or page.excluded(a):
+            continue
+        link = page.accept(a.get("href"))
+        if link is None:
+            continue
+        if is_prev:
+            prev = (link, _title_of(a))
+        else:
+            nxt = (link, _title_of(a))
+    return prev, nxt
+
+
+def _first(page: _Page, links: list[HtmlElement], title_css: str | None) -> _Link | None:
+    for a in links:
+        if page.excluded(a, strict=False):
+            continue
+        link = page.accept(a.get("href"))
+        if link:
+            return link, _title_of(a, title_css)
+    return None
+
+
+def _by_label(page: _Page) -> tuple[_Link | None, _Link | None]:
+    prev: _Link | None = None
+    nxt: _Link | None = None
+    for el in _LABEL_CANDIDATES(page.tree):
+        text = " ".join((el.text or "").split())
+        if el.tag == "a":
+            text = _text(el)
+        is_prev = bool(_PREV_LABEL.match(text))
+        is_next = not is_prev and bool(_NEXT_LABEL.match(text))
+        if not (is_prev or is_next) or (is_prev and prev) or (is_next and nxt):
+            continue
+        found = _link_near(page, el)
+        if found is None:
+            continue
+        if is_prev:
+            prev = found
+        else:
+            nxt = found
+        if prev and nxt:
+            break
+    return prev, nxt
+
+
+def _link_near(page: _Page, label: HtmlElement) -> _Link | None:
+    """The link a label belongs to: the link holding it, one inside it, or the next one."""
+    candidates: list[HtmlElement] = []
+    node: HtmlElement | None = label
+    for _ in range(4):
+        if node is None:
+            break
+        if node.tag == "a":
+            candidates.append(node)
+            break
+        node = node.getparent()
+    if not candidates:
+        candidates.extend(a for a in label.iter("a") if a.get("href"))
+    if not candidates:
+        for holder in (label, label.getparent()):
+            if holder is None:
+                continue
+            for sib in list(holder.itersiblings())[:3]:
+                if not isinstance(sib.tag, str):
+                    continue
+                if sib.tag == "a":
+                    candidates.append(sib)
+                else:
+                    candidates.extend(sib.iter("a"))
+                if candidates:
+                    break
+            if candidates:
+                break
+    for a in candidates[:1]:
+        if page.excluded(a):
+            return None
+        link = page.accept(a.get("href"))
+        if link:
+            return link, _title_of(a)
+    return None
+
+
+_STRATEGIES: list[tuple[str, Callable[[_Page], tuple[_Link | None, _Link | None]]]] = [
+    ("rel", _by_rel),
+    ("cms", _by_cms),
+    ("label", _by_label),
+]
+
+
+def find_neighbours(tree: HtmlElement, url: str) -> Neighbours:
+    """The older (``prev``) and newer (``next``) article this page links to, if any."""
+    page = _Page(tree, url)
+    for source, strategy in _STRATEGIES:
+        prev, nxt = strategy(page)
+        if prev or nxt:
+            return Neighbours(
+                prev_url=prev[0] if prev else None,
+                prev_title=prev[1] if prev else None,
+                next_url=nxt[0] if nxt else None,
+                next_title=nxt[1] if nxt else None,
+                source=source,
+            )
+    return Neighbours()

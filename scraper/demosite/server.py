@@ -1,0 +1,308 @@
+"""Serving the demo site on 127.0.0.1, with latency and faults on demand.
+
+    with DemoServer(build_site(), latency=0.01, faults={"/feed/": "503-once"}) as server:
+        fetch(server.url + "/")
+        assert "/private/secret-draft/" not in server.requested_paths()
+
+Run it by hand: ``python -m scraper.demosite.server --port 8000 [--articles N] [--latency S]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from urllib.parse import urlsplit
+
+from scraper.demosite.content import Site, build_site
+from scraper.demosite.routes import HTML, PDF, Response, article_for, resolve
+
+FAULT_KINDS = frozenset(
+    {"500", "503-once", "404", "redirect", "timeout", "truncated", "non-html", "bad-charset"}
+)
+
+
+class FaultError(ValueError):
+    """A ``faults`` mapping names a kind the server does not know."""
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    method: str
+    path: str  # as requested: path plus query string
+    headers: dict[str, str]
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    demo: DemoServer
+
+
+class DemoServer:
+    """The demo site on a ThreadingHTTPServer in a daemon thread.
+
+    ``faults`` maps a request path (with or without its query string) to one of
+    :data:`FAULT_KINDS`: ``"500"`` and ``"404"`` always; ``"503-once"`` the first time,
+    then the page; ``"redirect"`` a 301 to the canonical URL of the page the path shows
+    (for alias paths such as ``/?p=ID`` or ``…/?utm_source=x``); ``"timeout"`` sleeps
+    ``stall_seconds`` before answering; ``"truncated"`` sends half the body under the full
+    Content-Length, then closes; ``"non-html"`` a PDF; ``"bad-charset"`` UTF-8 bytes
+    declared as ISO-8859-1 in the Content-Type header.
+    """
+
+    def __init__(
+        self,
+        site: Site | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        latency: float = 0.0,
+        faults: Mapping[str, str] | None = None,
+        *,
+        stall_seconds: float = 30.0,
+    ) -> None:
+        self.site = site if site is not None else build_site()
+        self.host = host
+        self.port = port
+        self.latency = latency
+        self.faults = dict(faults or {})
+        unknown = set(self.faults.values()) - FAULT_KINDS
+        if unknown:
+            known = ", ".join(sorted(FAULT_KINDS))
+            raise FaultError(f"unknown fault kinds {sorted(unknown)}; known: {known}")
+        self.stall_seconds = stall_seconds
+        self._lock = threading.Lock()
+        self._requests: list[RequestRecord] = []
+        self._faulted_once: set[str] = set()
+        self._stopping = threading.Event()
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.url = ""
+
+    # -- lifecycle
+
+    def start(self) -> DemoServer:
+        if self._httpd is not None:
+            return self
+        httpd = _HTTPServer((self.host, self.port), _Handler)
+        httpd.demo = self
+        self.port = httpd.server_address[1]
+        self.url = f"http://{self.host}:{self.port}"
+        self._render = lru_cache(maxsize=256)(self._resolve)
+        self._httpd = httpd
+        self._stopping.clear()
+        self._thread = threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is None:
+            return
+        self._stopping.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._httpd = self._thread = None
+
+    def __enter__(self) -> DemoServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- what tests read
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """A snapshot of every request received so far, in arrival order."""
+        with self._lock:
+            return list(self._requests)
+
+    def requested_paths(self) -> list[str]:
+        return [r.path for r in self.requests]
+
+    def clear_requests(self) -> None:
+        with self._lock:
+            self._requests.clear()
+
+    def url_for(self, path: str) -> str:
+        return self.url + path
+
+    # -- request handling (called from handler threads)
+
+    def _record(self, method: str, path: str, headers: dict[str, str]) -> None:
+        with self._lock:
+            self._requests.append(RequestRecord(method, path, headers))
+
+    def _resolve(self, target: str) -> Response:
+        return resolve(self.site, self.url, target)
+
+    def fault_for(self, target: str) -> str | None:
+        """The fault configured for a request target; ``503-once`` only the first time."""
+        key = target if target in self.faults else urlsplit(target).path
+        kind = self.faults.get(key)
+        if kind == "503-once":
+            with self._lock:
+                if key in self._faulted_once:
+                    return None
+                self._faulted_once.add(key)
+        return kind
+
+    def respond(self, target: str) -> tuple[Response, str | None]:
+        """The response for a target, faults applied (except those that need the socket)."""
+        if self.latency > 0:
+            self._stopping.wait(self.latency)
+        fault = self.fault_for(target)
+        if fault == "timeout":
+            self._stopping.wait(self.stall_seconds)
+        if fault == "500":
+            return Response(500, HTML, b"<h1>Internal Server Error</h1>"), fault
+        if fault == "503-once":
+            return Response(503, HTML, b"<h1>Service Temporarily Unavailable</h1>"), fault
+        if fault == "404":
+            return self._render("/__missing__/"), fault
+        if fault == "redirect":
+            parts = urlsplit(target)
+            article = article_for(self.site, parts.path, parts.query)
+            location = self.url + (article.path if article else parts.path)
+            return Response(301, HTML, b"", location=location), fault
+        response = self._render(target)
+        if fault == "non-html" and response.status == 200:
+            response = Response(200, "application/pdf", PDF, response.last_modified)
+        if fault == "bad-charset" and response.content_type.startswith("text/html"):
+            response = Response(
+                response.status,
+                "text/html; charset=iso-8859-1",
+                response.body,
+                response.last_modified,
+                response.location,
+                response.links,
+            )
+        return response, fault
+
+
+def http_date(ts: int) -> str:
+    return format_datetime(datetime.fromtimestamp(ts, UTC), usegmt=True)
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha1(body, usedforsecurity=False).hexdigest()[:20] + '"'
+
+
+def not_modified(headers: Mapping[str, str], etag: str, last_modified: int | None) -> bool:
+    inm = headers.get("If-None-Match")
+    if inm is not None:
+        tags = {t.strip().removeprefix("W/") for t in inm.split(",")}
+        return "*" in tags or etag in tags
+    ims = headers.get("If-Modified-Since")
+    if ims and last_modified is not None:
+        try:
+            since = parsedate_to_datetime(ims)
+        except (TypeError, ValueError):
+            return False
+        return since.tzinfo is not None and last_modified <= int(since.timestamp())
+    return False
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _HTTPServer
+    protocol_version = "HTTP/1.1"
+    server_version = "DemoGazette/1.0"
+    sys_version = ""
+    timeout = 60
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the request log is :attr:`DemoServer.requests`."""
+
+    def do_GET(self) -> None:
+        self._serve(head_only=False)
+
+    def do_HEAD(self) -> None:
+        self._serve(head_only=True)
+
+    def do_POST(self) -> None:
+        demo = self.server.demo
+        demo._record("POST", self.path, dict(self.headers.items()))
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        body = b"<p>Comments are closed on the demo site.</p>"
+        self.send_response(405)
+        self.send_header("Allow", "GET, HEAD")
+        self.send_header("Content-Type", HTML)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _serve(self, *, head_only: bool) -> None:
+        demo = self.server.demo
+        demo._record(self.command, self.path, dict(self.headers.items()))
+        response, fault = demo.respond(self.path)
+        body = response.body
+        etag = etag_of(body)
+        status = response.status
+        if status == 200 and not_modified(self.headers, etag, response.last_modified):
+            status, body = 304, b""
+        try:
+            self.send_response(status)
+            if status != 304:
+                self.send_header("Content-Type", response.content_type)
+                self.send_header("Content-Length", str(len(body)))
+            if response.location:
+                self.send_header("Location", response.location)
+            if status in (200, 304):
+                self.send_header("ETag", etag)
+                if response.last_modified is not None:
+                    self.send_header("Last-Modified", http_date(response.last_modified))
+            for link in response.links:
+                self.send_header("Link", link)
+            if fault == "truncated":
+                self.send_header("Connection", "close")
+                self.close_connection = True
+                body = body[: len(body) // 2]
+            self.end_headers()
+            if not head_only:
+                self.wfile.write(body)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m scraper.demosite.server", description="Serve the demo news site."
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--articles", type=int, default=36, help="number of articles (36)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds per response")
+    args = parser.parse_args(argv)
+    site = build_site(args.articles, args.seed)
+    server = DemoServer(site, host=args.host, port=args.port, latency=args.latency).start()
+    print(f"{site.name}: {server.url}/ ({len(site.articles)} articles; newest: "
+          f"{server.url}{site.articles[-1].path})", flush=True)  # fmt: skip
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -20,7 +20,8 @@ _INITIAL_SCHEMA = (
         id INTEGER PRIMARY KEY,
         started_at TEXT NOT NULL,
         finished_at TEXT,
-        status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'failed')),
+        status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'stopped', 'failed')),
+        finish_reason TEXT,        -- Scrapy's close reason: finished, shutdown, closespider_...
         spider TEXT,
         args TEXT,                 -- JSON object
         start_urls TEXT,           -- JSON list

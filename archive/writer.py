@@ -25,7 +25,7 @@ from scraper.extract.urls import canonicalize_url
 from scraper.items import ARTICLE_FIELDS, Article, Comment, article_to_dict
 
 COUNT_KEYS = ("new", "updated", "unchanged", "comments_written")
-CRAWL_STATUSES = ("running", "finished", "failed")
+CRAWL_STATUSES = ("running", "finished", "stopped", "failed")
 # Keys of finish_crawl()'s ``stats`` that are stored as they are (counts default to 0).
 CRAWL_STAT_COUNTS = ("pages_fetched", "requests_failed", "items_skipped")
 # Fields left out of content_hash: they change on every fetch without the content changing.
@@ -110,7 +110,7 @@ class ArchiveWriter:
 
         ``stats`` keys used: ``pages_fetched``, ``requests_failed``, ``items_skipped``
         (integers; ``items_skipped`` defaults to the sum of ``skipped``), ``skipped``
-        (reason -> count) and ``errors`` (list of ``{"url", "reason"}``). The article and
+        (reason -> count), ``finish_reason`` (Scrapy's close reason) and ``errors`` (list of ``{"url", "reason"}``). The article and
         comment counts come from what this writer wrote for the crawl. Other keys are
         ignored.
         """
@@ -122,6 +122,7 @@ class ArchiveWriter:
         values: dict[str, Any] = {
             "finished_at": None if status == "running" else utc_now(),
             "status": status,
+            "finish_reason": stats.get("finish_reason"),
             "articles_new": counts["new"],
             "articles_updated": counts["updated"],
             "articles_unchanged": counts["unchanged"],

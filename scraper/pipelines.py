@@ -61,8 +61,9 @@ class ArchivePipeline:
             if self.crawl_id is not None:
                 writer.finish_crawl(
                     self.crawl_id,
-                    "finished" if reason == "finished" else f"stopped: {reason}",
+                    "finished" if reason == "finished" else "stopped",
                     {
+                        "finish_reason": reason,
                         "pages_fetched": stats.get("response_received_count", 0),
                         "requests_failed": len(errors),
                         "items_skipped": sum(skipped.values()),

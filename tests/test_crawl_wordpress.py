@@ -36,7 +36,7 @@ def _rows(db: Path, sql: str) -> list[sqlite3.Row]:
 def tt1_crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[CaptureSite, Path, str, str]:
     db = tmp_path_factory.mktemp("tt1") / "archive.db"
     with serve_capture("twentytwentyone", robots=ROBOTS) as site:
-        first = run_crawl(site.url(MIDDLE["url"]), db)
+        first = run_crawl(site.url(MIDDLE["url"]), db, settings={"LOG_LEVEL": "DEBUG"})
         requests_first = list(site.requests)
         second = run_crawl(site.url(MIDDLE["url"]), db)
         site.requests[:] = requests_first
@@ -76,13 +76,18 @@ def test_every_comment_across_pages(tt1_crawl: tuple[CaptureSite, Path, str, str
         by_article.setdefault(row["article_url"], []).append(row)
     for post in POSTS:
         got = by_article.get(site.url(post["url"]), [])
-        want = post["comments"]
-        assert [r["comment_id"] for r in got] == [str(c["id"]) for c in want], post["url"]
-        for r, c in zip(got, want, strict=True):
+        # The truth lists comments oldest first; the archive keeps thread (document)
+        # order, where every reply follows its parent.
+        by_id = {r["comment_id"]: r for r in got}
+        assert sorted(by_id) == sorted(str(c["id"]) for c in post["comments"]), post["url"]
+        for c in post["comments"]:
+            r = by_id[str(c["id"])]
             parent = str(c["parent_id"]) if c["parent_id"] else None
-            assert (r["parent_id"], r["author"], r["published_at"], r["text"]) == (
-                parent, c["author"], c["date"], c["text"]
-            ), post["url"]
+            assert (r["parent_id"], r["author"], r["published_at"], r["text"], r["depth"]) == (
+                parent, c["author"], c["date"], c["text"], c["depth"]
+            ), (post["url"], c["id"])
+            if parent:
+                assert by_id[parent]["position"] < r["position"], (post["url"], c["id"])
 
 
 def test_chain_edges(tt1_crawl: tuple[CaptureSite, Path, str, str]) -> None:

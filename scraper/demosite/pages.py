@@ -1,9 +1,5 @@
 """The demo site's other pages: listings, robots.txt, sitemap, RSS feed and small pages."""
 
-# Templates keep the theme's markup one element per line, as the theme prints it, so
-# their lines run past the line length.
-# ruff: noqa: E501
-
 from __future__ import annotations
 
 import html

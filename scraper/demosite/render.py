@@ -10,10 +10,6 @@ Shared page chrome (head, header, sidebar, footer) lives here too; listings, fee
 the small pages are in :mod:`scraper.demosite.pages`.
 """
 
-# Templates keep the theme's markup one element per line, as the theme prints it, so
-# their lines run past the line length.
-# ruff: noqa: E501
-
 from __future__ import annotations
 
 import hashlib

@@ -481,10 +481,8 @@ def article_graph(site: Site, a: DemoArticle, base: str) -> list[dict[str, objec
         "author": [{"@type": "Person", "name": x.name, "url": base + x.path} for x in a.authors],
         "headline": a.headline,
         "datePublished": a.published_at,
-    }
-    if a.modified_at:
-        news["dateModified"] = a.modified_at
-    news |= {
+        # Yoast states dateModified always; og:article:modified_time only once modified.
+        "dateModified": a.modified_at or a.published_at,
         "mainEntityOfPage": {"@id": url},
         "commentCount": a.comment_count,
         "publisher": {"@id": f"{base}/#organization"},

@@ -56,11 +56,12 @@ def article_truth(site: Site, a: DemoArticle, base_url: str = "") -> dict[str, A
     return {
         "url": url,
         "canonical_url": url,
-        "headline": a.headline,
-        "description": a.description,
-        "authors": [x.name for x in a.authors],
+        "headline": collapse(a.headline),
+        "description": collapse(a.description),
+        "authors": [collapse(x.name) for x in a.authors],
         "published_at": a.published_at,
-        "modified_at": a.modified_at,
+        # JSON-LD states dateModified on every article: the published date until modified.
+        "modified_at": a.modified_at or a.published_at,
         "section": a.section.name,
         "categories": [a.section.name],
         "tags": list(a.tags),
@@ -69,19 +70,19 @@ def article_truth(site: Site, a: DemoArticle, base_url: str = "") -> dict[str, A
         "body_blocks": blocks,
         "images": images,
         "prev_url": base_url + prev.path if prev else None,
-        "prev_title": prev.headline if prev else None,
+        "prev_title": collapse(prev.headline) if prev else None,
         "next_url": base_url + nxt.path if nxt else None,
-        "next_title": nxt.headline if nxt else None,
+        "next_title": collapse(nxt.headline) if nxt else None,
         "comment_count": a.comment_count,
         "comments_source": "html",
-        "comment_page_urls": [
-            base_url + a.comment_page_path(p) for p in range(2, a.comment_pages + 1)
-        ],
+        # As linked from the article URL (comment page 1): only the next page, "Newer
+        # Comments"; ``comment_pages`` lists them all.
+        "comment_page_urls": [base_url + a.comment_page_path(2)] if a.comment_pages > 1 else [],
         "comments": [
             {
                 "comment_id": str(c.id),
                 "parent_id": None if c.parent_id is None else str(c.parent_id),
-                "author": c.author,
+                "author": collapse(c.author),
                 "author_url": c.author_url,
                 "published_at": c.published_at,
                 "text": collapse(c.text),

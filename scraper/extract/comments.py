@@ -51,109 +51,70 @@ class CommentThread:
 
 _CLS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 
-_CANDIDATES = etree.XPath(
-    "//*[self::li or self::div or self::article or self::section]"
-    "[starts-with(@id, 'comment-') or starts-with(@id, 'li-comment-')"
-    f" or {_CLS.format('comment')} or {_CLS.format('pingback')}"
-    f" or {_CLS.format('trackback')} or {_CLS.format('comment-item')}"
-    " or @itemprop='comment' or contains(@itemtype, 'Comment')]"
-)
+# One pass finds every comment-ish element (items, lists, titles, pagination, form,
+# counts); the helpers below choose among them in Python.
+_COMMENTISH = etree.XPath("//@*[contains(., 'omment')]/.. | //@id[. = 'respond']/..")
 _GENERIC_CANDIDATES = etree.XPath(
     "//*[self::li or self::div or self::article][@id][.//*[self::time or @datetime"
     " or contains(@class, 'date') or contains(@class, 'time')]]"
 )
 _LD_SCRIPTS = etree.XPath("//script[@type='application/ld+json']")
-_COUNT_ELEMENTS = etree.XPath(
-    "//*[contains(@class, 'comments-title') or contains(@class, 'comments-number')"
-    " or contains(@class, 'comment-count') or contains(@class, 'comments-count')"
-    " or contains(@class, 'comments__title') or @id='comments-title' or @id='comments-number'"
-    " or @id='comments-count']"
-    " | //*[self::h2 or self::h3 or self::h4][@id='comments']"
-    " | //*[@id='comments' or contains(@class, 'comments-area')"
-    " or contains(@class, 'post-comments') or contains(@class, 'wp-block-comments')]"
-    "//*[self::h2 or self::h3 or self::h4 or self::h5]"
-)
-_COUNT_PROPS = etree.XPath("//*[@itemprop='commentCount']")
-_PAGE_LINKS = etree.XPath(
+_PAGE_HREFS = etree.XPath(
     "//a[@href][contains(@href, 'comment-page-') or contains(@href, 'cpage=')"
-    " or contains(@href, '#comments') or ancestor::*[contains(@class, 'comments-pagination')"
-    " or contains(@class, 'comment-pagination') or contains(@class, 'comments-navigation')"
-    " or contains(@class, 'comment-navigation') or contains(@class, 'comments-nav')"
-    " or contains(@class, 'wp-block-comments-pagination') or @id='comments_pagination'"
-    " or @id='comment-nav-above' or @id='comment-nav-below']]"
+    " or contains(@href, '#comments')]"
 )
-_SECTION_ELEMENTS = etree.XPath(
-    "//*[not(self::a) and (@id='comments' or @id='respond' or @id='comments-template'"
-    " or @id='disqus_thread' or @id='comments_pagination' or @id='comment-nav-below'"
-    " or @id='comment-nav-above'"
-    + "".join(
-        f" or {_CLS.format(c)}"
-        for c in (
-            "comments-area",
-            "comment-respond",
-            "comment-list",
-            "commentlist",
-            "comments-pagination",
-            "comment-pagination",
-            "comment-navigation",
-            "comments-navigation",
-            "wp-block-comments",
-            "wp-block-post-comments",
-            "wp-block-comment-template",
-            "wp-block-comments-pagination",
-            "post-comments",
-            "fb-comments",
-            "td-comments-title-wrap",
-        )
-    )
-    + ")]"
-)
-
-_WIDGETS: list[tuple[str, etree.XPath]] = [
-    (name, etree.XPath(xp))
-    for name, xp in [
-        (
-            "disqus",
-            "//*[@id='disqus_thread'] | //script[contains(@src, 'disqus.com')]"
-            " | //script[contains(., 'disqus_shortname') or contains(., 'disqus_config')"
-            " or contains(., 'disqus.com/embed.js')]",
-        ),
+_WIDGET_ATTRS = etree.XPath("//@id | //@class | //script/@src | //iframe/@src", smart_strings=False)
+_CUSTOM_TAGS = etree.XPath("//*[contains(name(), '-') or contains(name(), ':')]")
+# widget name and what its hint element's signature (tag, id, class, src, data, inline
+# script) contains; the first listed wins
+_WIDGETS: list[tuple[str, re.Pattern[str]]] = [
+    (name, re.compile(pattern, re.I | re.M))
+    for name, pattern in [
+        ("disqus", r"^disqus_thread$|disqus\.com|^disqus$"),
         (
             "facebook",
-            f"//*[{_CLS.format('fb-comments')}] | //*[name()='fb:comments']"
-            " | //iframe[contains(@src, 'facebook.com/plugins/comments')]",
+            r"(?<![\w-])fb-comments(?![\w-])|^fb:comments$|facebook\.com/plugins/comments",
         ),
-        (
-            "viafoura",
-            "//*[contains(@class, 'viafoura')] | //*[starts-with(name(), 'vf-')]"
-            " | //script[contains(@src, 'viafoura')]",
-        ),
-        (
-            "openweb",
-            "//*[@data-spotim-module or @data-spot-id or @data-openweb-module]"
-            " | //*[contains(@class, 'spot-im') or contains(@class, 'spotim')"
-            " or contains(@class, 'openweb-')] | //script[contains(@src, 'spot.im')"
-            " or contains(@src, 'openweb.com')] | //*[starts-with(name(), 'openweb-')]",
-        ),
-        (
-            "livefyre",
-            "//*[contains(@id, 'livefyre') or contains(@class, 'livefyre')]"
-            " | //script[contains(@src, 'livefyre')]",
-        ),
-        ("coral", "//*[@id='coral_thread'] | //script[contains(@src, 'coral')]"),
-        ("vuukle", "//*[contains(@class, 'vuukle') or contains(@id, 'vuukle')]"),
-        ("hyvor", "//hyvor-talk-comments | //*[@id='hyvor-talk-view']"),
-        ("commento", "//*[@id='commento'] | //script[contains(@src, 'commento')]"),
-        ("utterances", "//script[contains(@src, 'utteranc.es')]"),
-        ("giscus", "//script[contains(@src, 'giscus.app')] | //*[contains(@class, 'giscus')]"),
-        ("insticator", "//*[contains(@class, 'insticator') or contains(@id, 'insticator')]"),
-        ("gigya", "//*[contains(@id, 'gigya') and contains(@id, 'comments')]"),
-        ("intensedebate", "//script[contains(@src, 'intensedebate')]"),
-        ("cackle", "//*[@id='mc-container'] | //script[contains(@src, 'cackle.me')]"),
-        ("hypercomments", "//*[@id='hypercomments_widget']"),
-        ("remark42", "//*[@id='remark42']"),
+        ("viafoura", r"viafoura|^vf-"),
+        ("openweb", r"spot\.im|spot-im|spotim|(?<![\w])openweb"),
+        ("livefyre", r"livefyre"),
+        ("coral", r"coral_thread|coral(?:project)?\.[a-z]+/|/coral\.js|embed\.js.*coral"),
+        ("vuukle", r"vuukle"),
+        ("hyvor", r"hyvor-talk"),
+        ("commento", r"^commento$|commento\.io"),
+        ("utterances", r"utteranc"),
+        ("giscus", r"giscus"),
+        ("insticator", r"insticator"),
+        ("gigya", r"gigya.*comment|comment.*gigya"),
+        ("intensedebate", r"intensedebate"),
+        ("cackle", r"^mc-container$|cackle\.me"),
+        ("hypercomments", r"hypercomments"),
+        ("remark42", r"^remark42$|remark42"),
     ]
 ]
+_SECTION_IDS = frozenset(
+    {
+        "comments", "respond", "comments-template", "disqus_thread", "comments_pagination",
+        "comment-nav-below", "comment-nav-above",
+    }
+)  # fmt: skip
+_SECTION_CLASSES = frozenset(
+    {
+        "comments-area", "comment-respond", "comment-list", "commentlist",
+        "comments-pagination", "comment-pagination", "comment-navigation",
+        "comments-navigation", "wp-block-comments", "wp-block-post-comments",
+        "wp-block-comment-template", "wp-block-comments-pagination", "post-comments",
+        "fb-comments", "td-comments-title-wrap",
+    }
+)  # fmt: skip
+_COUNT_CLASS = re.compile(
+    r"comments?-title|comments?-number|comments?-count|comments__title|comments__count"
+)
+_COUNT_CONTAINER_CLASSES = frozenset(
+    {"comments-area", "post-comments", "wp-block-comments", "wp-block-post-comments"}
+)
+_PAGINATION_CLASS = re.compile(r"comments?-(?:pagination|navigation|nav)\b|comments_pagination")
+
 
 # ---------------------------------------------------------------------------- patterns
 
@@ -388,6 +349,8 @@ def _find_fields(own: list[HtmlElement]) -> _Fields:
         if tag in ("a", "img", "svg", "span", "time") and not classes and not prop:
             if tag == "time":
                 dates.append((1 if el.get("datetime") else 3, pos, el))
+            elif tag == "a" and "#comment" in (el.get("href") or ""):
+                dates.append((5, pos, el))  # a permalink printed as the comment's date
             continue
         # author
         if prop in ("author", "creator"):
@@ -415,6 +378,8 @@ def _find_fields(own: list[HtmlElement]) -> _Fields:
             ("date" in c or "time" in c or "published" in c) and "update" not in c for c in classes
         ):
             dates.append((4, pos, el))
+        elif tag == "a" and "#comment" in (el.get("href") or ""):
+            dates.append((5, pos, el))  # a permalink printed as the comment's date
         # generic content
         if any(
             ("content" in c or "text" in c or "body" in c or "message" in c)
@@ -423,9 +388,16 @@ def _find_fields(own: list[HtmlElement]) -> _Fields:
             for c in classes
         ):
             generic.append(el)
+    if strong is not None:
+        outside_a = [a for a in authors if not _is_inside(a[2], strong)]
+        outside_d = [d for d in dates if not _is_inside(d[2], strong)]
+        if (authors and not outside_a) or (dates and not outside_d):
+            # a "content" wrapper around author and date too: not the text itself
+            generic.insert(0, strong)
+            strong = None
+        else:
+            authors, dates = outside_a, outside_d
     fields = _Fields(content=strong)
-    authors = [a for a in authors if not _is_inside(a[2], strong)]
-    dates = [d for d in dates if not _is_inside(d[2], strong)]
     if authors:
         fields.author = min(authors, key=lambda a: (a[0], a[1]))[2]
         # the name inside an itemprop=author Person
@@ -582,9 +554,11 @@ def _valid_heuristic(el: HtmlElement) -> bool:
     return fields.content is not None and (fields.author is not None or fields.date is not None)
 
 
-def _html_items(tree: HtmlElement) -> list[_Item]:
+def _html_items(commentish: list[HtmlElement]) -> list[_Item]:
     chosen: list[tuple[HtmlElement, str]] = []
-    for el in _CANDIDATES(tree):
+    for el in commentish:
+        if el.tag not in ("li", "div", "article", "section"):
+            continue
         kind = _item_kind(el)
         if kind is None:
             continue
@@ -745,13 +719,27 @@ def _parse_count(text: str) -> int | None:
     return None
 
 
-def _stated_count(tree: HtmlElement) -> int | None:
-    for el in _COUNT_ELEMENTS(tree):
-        text = _inline(el)
-        count = _parse_count(text)
+def _stated_count(commentish: list[HtmlElement]) -> int | None:
+    candidates: list[HtmlElement] = []
+    props: list[HtmlElement] = []
+    for el in commentish:
+        el_id = el.get("id") or ""
+        cls = el.get("class") or ""
+        if el.get("itemprop") == "commentCount":
+            props.append(el)
+        if (
+            _COUNT_CLASS.search(cls)
+            or _COUNT_CLASS.search(el_id)
+            or (el_id == "comments" and el.tag in ("h2", "h3", "h4"))
+        ):
+            candidates.append(el)
+        elif el_id == "comments" or any(c in _COUNT_CONTAINER_CLASSES for c in cls.split()):
+            candidates.extend(el.iter("h2", "h3", "h4", "h5"))
+    for el in candidates:
+        count = _parse_count(_inline(el))
         if count is not None:
             return count
-    for el in _COUNT_PROPS(tree):
+    for el in props:
         value = (el.get("content") or el.text_content() or "").strip()
         if value.isdigit():
             return int(value)
@@ -789,13 +777,27 @@ class _PageLink:
     direction: int  # -1 older, +1 newer, 0 unknown
 
 
-def _page_links(tree: HtmlElement, url: str) -> tuple[list[_PageLink], int | None]:
+def _page_anchors(tree: HtmlElement, commentish: list[HtmlElement]) -> list[HtmlElement]:
+    anchors = list(_PAGE_HREFS(tree))
+    seen = set(anchors)
+    for el in commentish:
+        if _PAGINATION_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+            for a in el.iter("a"):
+                if a.get("href") and a not in seen:
+                    seen.add(a)
+                    anchors.append(a)
+    return anchors
+
+
+def _page_links(
+    tree: HtmlElement, url: str, commentish: list[HtmlElement]
+) -> tuple[list[_PageLink], int | None]:
     """Links to other pages of this thread, and a page number the pagination marks current."""
     base = _thread_base(url)
     here = canonicalize_url(_strip_fragment(url))
     links: list[_PageLink] = []
     current: int | None = None
-    for a in _PAGE_LINKS(tree):
+    for a in _page_anchors(tree, commentish):
         href = absolute_url(url, a.get("href"))
         if href is None or "replytocom" in href:
             continue
@@ -879,8 +881,16 @@ def _permalink_pages(tree_items: list[_Item], ids: set[str]) -> list[int]:
 
 
 def _widget(tree: HtmlElement) -> str | None:
-    for name, xpath in _WIDGETS:
-        if xpath(tree):
+    """The script widget that loads this page's comments, from its container's id or
+    class, its script's address or inline configuration, or its custom element."""
+    parts: list[str] = list(_WIDGET_ATTRS(tree))
+    parts.extend(str(el.tag) for el in _CUSTOM_TAGS(tree))
+    parts.extend(
+        "disqus" for el in tree.iter("script") if not el.get("src") and "disqus" in (el.text or "")
+    )
+    signature = "\n".join(parts)
+    for name, pattern in _WIDGETS:
+        if pattern.search(signature):
             return name
     return None
 
@@ -888,7 +898,8 @@ def _widget(tree: HtmlElement) -> str | None:
 def extract_comments(tree: HtmlElement, url: str) -> CommentThread:
     """The comments of this page (document order), the count the page states, the other
     pages of the thread it links to and this page's number in the thread."""
-    items = _html_items(tree)
+    commentish = _COMMENTISH(tree)
+    items = _html_items(commentish)
     comments, kinds = _comments_from_items(items, url) if items else ([], Counter())
     source: str | None = kinds.most_common(1)[0][0] if kinds else None
     ld_comments, ld_count = _ld_comments(tree, url)
@@ -899,14 +910,14 @@ def extract_comments(tree: HtmlElement, url: str) -> CommentThread:
             items = _generic_items(tree)
             comments, kinds = _comments_from_items(items, url) if items else ([], Counter())
             source = "heuristic" if comments else None
-    count = _stated_count(tree)
+    count = _stated_count(commentish)
     if count is None:
         count = ld_count
     if comments:
         comments_source: str | None = "html"
     else:
         comments_source = _widget(tree) or "none"
-    links, current = _page_links(tree, url)
+    links, current = _page_links(tree, url, commentish)
     ids = {c.comment_id for c in comments}
     number = _page_number(url, links, current, _permalink_pages(items, ids)) if comments else None
     if number is None and comments_source == "html" and not links:
@@ -970,17 +981,41 @@ def merge_comment_pages(threads: list[CommentThread]) -> list[Comment]:
     return merged
 
 
+def _list_holder(item: HtmlElement) -> HtmlElement:
+    """The element around a top-level comment that holds the whole list: the nearest
+    comment-marked ancestor within a few levels, else the list element, else the item."""
+    node = item.getparent()
+    best = item
+    for _ in range(6):
+        if node is None or node.tag in ("body", "main", "article") or node in _h1_chain(node):
+            break
+        if node.tag in ("ol", "ul") and best is item:
+            best = node
+        if _REGION.search(f"{node.get('id') or ''} {node.get('class') or ''}"):
+            best = node
+        node = node.getparent()
+    return best
+
+
+def _h1_chain(node: HtmlElement) -> tuple[HtmlElement, ...]:
+    return (node,) if next(node.iter("h1"), None) is not None else ()
+
+
 def comment_section_elements(tree: HtmlElement) -> list[HtmlElement]:
     """The outermost elements that hold the comment section (title, list, pagination,
     reply form, widget container), for the body extractor to leave out."""
-    found: list[HtmlElement] = list(_SECTION_ELEMENTS(tree))
-    for item in _html_items(tree):
+    commentish = _COMMENTISH(tree)
+    found: list[HtmlElement] = []
+    for el in commentish:
+        if el.tag == "a":
+            continue
+        if (el.get("id") or "") in _SECTION_IDS or any(
+            c in _SECTION_CLASSES for c in (el.get("class") or "").split()
+        ):
+            found.append(el)
+    for item in _html_items(commentish):
         if item.parent is None:
-            parent = item.el.getparent()
-            if parent is not None and parent.tag in ("ol", "ul"):
-                found.append(parent)
-            else:
-                found.append(item.el)
+            found.append(_list_holder(item.el))
     chosen = set()
     for el in found:
         if el.tag in ("html", "body", "main") or next(el.iter("h1"), None) is not None:

@@ -29,18 +29,18 @@ for _num, _names in enumerate(
         "january jan januar janv janvier enero ene janeiro gennaio gen januari январь января янв",
         "february feb februar fév fev févr fevr février fevrier febrero fevereiro febbraio"
         " februari февраль февраля фев февр",
-        "march mar märz maerz mär mars marzo março marco maart март марта",
+        "march mar maret märz maerz mär mars marzo março marco maart март марта",
         "april apr avr avril abril abr aprile апрель апреля",
         "may mai mayo maio maggio mei май мая",
         "june jun juni juin junio junho giugno июнь июня июн",
         "july jul juli juil juillet julio julho luglio июль июля июл",
-        "august aug août aout ago agosto augustus авг август августа",
+        "august aug agustus août aout ago agosto augustus авг август августа",
         "september sep sept septembre septiembre setiembre setembro settembre"
         " сентябрь сентября сен сент",
         "october oct oktober okt octobre octubre outubro ottobre ott октябрь октября окт",
         "november nov novembre noviembre novembro ноябрь ноября ноя",
         "december dec dez dezember déc décembre decembre diciembre dic dezembro dicembre"
-        " december декабрь декабря дек",
+        " desember december декабрь декабря дек",
     ],
     start=1,
 ):

@@ -49,7 +49,7 @@ _REL_LINKS = etree.XPath(
     " or contains(concat(' ', normalize-space(@rel), ' '), ' next ')]"
 )
 _HEAD_LINKS = etree.XPath("//link[@href][@rel='prev' or @rel='previous' or @rel='next']")
-_H1 = etree.XPath("(//h1)[1]")
+_H1 = etree.XPath("(//h1[not(ancestor::a)])[1]")
 _LABEL_CANDIDATES = etree.XPath(
     "//body//*[self::a or self::span or self::strong or self::b or self::em or self::i"
     " or self::p or self::div or self::li or self::h2 or self::h3 or self::h4 or self::h5"
@@ -71,7 +71,11 @@ _ARTICLE_FOOTER = re.compile(r"entry|post|article|single", re.I)
 _LISTING_PATH = re.compile(r"/page/\d+/?$|/(?:category|tag|author|tags|topics?|search)/", re.I)
 _LISTING_PARAMS = frozenset({"page", "paged", "pg", "start", "offset", "s"})
 _COMMENT_URL = re.compile(r"/comment-page-\d+|[?&]cpage=\d+|replytocom=|#comments?\b", re.I)
-_SLIDER = re.compile(r"slick|swiper|owl|carousel|slide|gallery|lightbox|flex-|glide|splide")
+# class tokens of sliders, galleries and "read next"-style recommendations
+_SKIP_TOKEN = re.compile(
+    r"slick|swiper|owl|carousel|slide|gallery|lightbox|flex-|glide|splide|page-numbers|"
+    r"read-?next|up-?next|whats-?next|read-?more"
+)
 
 _PREV_NOUN = (
     r"previous\s+(?:article|post|story|entry|news|item|reading|blog\s+post)|"
@@ -113,53 +117,60 @@ def _css(selector: str) -> CSSSelector:
     return CSSSelector(selector, translator="html")
 
 
-# (prev selector, next selector, title selector inside the link or its container)
-_CMS: list[tuple[CSSSelector, CSSSelector, str | None]] = [
-    (_css(p), _css(n), t)
-    for p, n, t in [
-        (
-            ".post-navigation .nav-previous a, .navigation .nav-previous a",
-            ".post-navigation .nav-next a, .navigation .nav-next a",
-            ".post-title, .nav-title, .title",
-        ),
-        (
-            ".post-navigation-link-previous a, .wp-block-post-navigation-link.previous a",
-            ".post-navigation-link-next a, .wp-block-post-navigation-link.next a",
-            ".post-navigation-link__title",
-        ),
-        (
-            ".td-post-next-prev .td-post-prev-post a",
-            ".td-post-next-prev .td-post-next-post a",
-            None,
-        ),
-        (".jeg_prevnext_post a.prev-post", ".jeg_prevnext_post a.next-post", "h3, .post-title"),
-        (
-            ".post-pagination .prev-post a, .penci-post-nav-prev a",
-            ".post-pagination .next-post a, .penci-post-nav-next a",
-            ".prev-title, .next-title, h5, h4, h3",
-        ),
-        (".post-nav .prev a, .post-nav .previous a", ".post-nav .next a", ".title, h3, h4"),
-        (
-            ".node-navigation .previous a, .book-navigation a.page-previous",
-            ".node-navigation .next a, .book-navigation a.page-next",
-            None,
-        ),
-        (
-            "a.post-nav-prev, .post-nav-prev a, .read-next-story.prev a, a.prev-post",
-            "a.post-nav-next, .post-nav-next a, .read-next-story.next a, a.next-post",
-            ".post-nav-title, h2, h3, .title",
-        ),
-        (
-            "#blog-pager-older-link a, a.blog-pager-older-link",
-            "#blog-pager-newer-link a, a.blog-pager-newer-link",
-            None,
-        ),
-    ]
+@dataclass(frozen=True)
+class _Rule:
+    """A theme's neighbour links: an element with one of ``prev``/``next`` as a class (or
+    id) token, inside an ancestor with one of ``within`` (if given); the link is that
+    element or the first link in it; ``title`` selects the title inside the link."""
+
+    prev: frozenset[str]
+    next: frozenset[str]
+    within: frozenset[str] | None
+    title: str | None
+
+
+def _rule(prev: str, nxt: str, within: str | None, title: str | None) -> _Rule:
+    return _Rule(
+        frozenset(prev.split()),
+        frozenset(nxt.split()),
+        frozenset(within.split()) if within else None,
+        title,
+    )
+
+
+_CMS_RULES: list[_Rule] = [
+    # WordPress classic themes: nav.post-navigation .nav-previous a
+    _rule(
+        "nav-previous",
+        "nav-next",
+        "post-navigation navigation nav-links",
+        ".post-title, .nav-title, .title",
+    ),
+    # WordPress block themes
+    _rule(
+        "post-navigation-link-previous",
+        "post-navigation-link-next",
+        None,
+        ".post-navigation-link__title",
+    ),
+    # tagDiv (Newspaper)
+    _rule("td-post-prev-post", "td-post-next-post", None, None),
+    # JNews, Soledad, Ghost and friends
+    _rule(
+        "prev-post penci-post-nav-prev post-nav-prev previous-post",
+        "next-post penci-post-nav-next post-nav-next",
+        None,
+        "h3, h4, h5, .post-title, .prev-title, .next-title, .post-nav-title, .title",
+    ),
+    _rule("prev previous", "next", "post-nav post-navigation node-navigation", ".title, h3, h4"),
+    # Drupal book pages
+    _rule("page-previous", "page-next", None, None),
+    # Blogger: older is previous
+    _rule("blog-pager-older-link", "blog-pager-newer-link", None, None),
 ]
-_GENERIC_CLASSED = etree.XPath(
-    "//a[@href][contains(@class, 'prev') or contains(@class, 'next') or contains(@class, 'older')"
-    " or contains(@class, 'newer') or ../@class[contains(., 'prev') or contains(., 'next')"
-    " or contains(., 'older') or contains(., 'newer')]]"
+_MARKED = etree.XPath(
+    "(//@class | //@id)[contains(., 'prev') or contains(., 'next') or contains(., 'older')"
+    " or contains(., 'newer')]/.."
 )
 
 
@@ -294,23 +305,52 @@ def _title_of(a: HtmlElement, title_css: str | None = None) -> str | None:
         if text:
             return text
     # the link's text without its label and screen-reader prefix
-    parts: list[str] = []
-    for node in a.iter():
-        if not isinstance(node.tag, str) or node.tag in ("script", "style", "svg", "img"):
-            continue
-        if node is not a and _is_label(node):
-            if node.tail:
-                parts.append(node.tail)
-            continue
-        if node.text and not _inside_label(node, a):
-            parts.append(node.text)
-        if node is not a and node.tail and not _inside_label(node.getparent(), a):
-            parts.append(node.tail)
+    parts: list[str] = [a.text or ""]
+
+    def collect(node: HtmlElement) -> None:
+        for child in node:
+            if (
+                isinstance(child.tag, str)
+                and child.tag not in ("script", "style", "svg", "img")
+                and not _is_label(child)
+            ):
+                parts.append(child.text or "")
+                collect(child)
+            parts.append(child.tail or "")
+
+    collect(a)
     text = _strip_label(" ".join(" ".join(parts).split()))
     if text:
         return text
     title = _strip_label(" ".join((a.get("title") or "").split()))
     return title or None
+
+
+_LABEL_TITLE = re.compile(
+    r"^(?:previous|prev|next|older|newer|read next|up next)\b(?:\s+\w+){0,2}?"
+    r"(?:\s+(?:news|post|posts|article|story|entry|item|page))?$",
+    re.I,
+)
+
+
+def _title_for(a: HtmlElement, title_css: str | None) -> str | None:
+    """The link's title; when the link shows only a label, the title of another link to
+    the same address close by (a card's heading link)."""
+    title = _title_of(a, title_css)
+    if title and not _LABEL_TITLE.match(title):
+        return title
+    href = a.get("href")
+    node = a.getparent()
+    for _ in range(3):
+        if node is None or node.tag in ("body", "main", "article"):
+            break
+        for other in node.iter("a"):
+            if other is not a and other.get("href") == href:
+                found = _title_of(other)
+                if found and not _LABEL_TITLE.match(found):
+                    return found
+        node = node.getparent()
+    return None
 
 
 def _is_label(node: HtmlElement) -> bool:
@@ -319,14 +359,6 @@ def _is_label(node: HtmlElement) -> bool:
         return True
     text = " ".join((node.text_content() or "").split())
     return bool(text) and len(text) < 40 and _strip_label(text) == ""
-
-
-def _inside_label(node: HtmlElement | None, stop: HtmlElement) -> bool:
-    while node is not None and node is not stop:
-        if _is_label(node):
-            return True
-        node = node.getparent()
-    return False
 
 
 _TITLE_SELECTORS: dict[str, list[CSSSelector]] = {}
@@ -354,7 +386,7 @@ def _by_rel(page: _Page) -> tuple[_Link | None, _Link | None]:
         link = page.accept(a.get("href"))
         if link is None:
             continue
-        found = (link, _title_of(a, ".post-title, .nav-title, .post-navigation-link__title"))
+        found = (link, _title_for(a, ".post-title, .nav-title, .post-navigation-link__title"))
         if is_prev:
             prev = found
         else:
@@ -374,44 +406,77 @@ def _by_rel(page: _Page) -> tuple[_Link | None, _Link | None]:
     return prev, nxt
 
 
+def _tokens(el: HtmlElement) -> list[str]:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".lower().split()
+
+
 def _by_cms(page: _Page) -> tuple[_Link | None, _Link | None]:
-    for prev_sel, next_sel, title_css in _CMS:
-        prev = _first(page, prev_sel(page.tree), title_css)
-        nxt = _first(page, next_sel(page.tree), title_css)
+    marked = _MARKED(page.tree)
+    if not marked:
+        return None, None
+    tokens = {el: set(_tokens(el)) for el in marked}
+    for rule in _CMS_RULES:
+        prev: _Link | None = None
+        nxt: _Link | None = None
+        for el, toks in tokens.items():
+            is_prev = not toks.isdisjoint(rule.prev)
+            is_next = not toks.isdisjoint(rule.next)
+            if is_prev == is_next or (is_prev and prev) or (is_next and nxt):
+                continue
+            if rule.within is not None and not _within(el, rule.within):
+                continue
+            found = _first(page, _links_of(el), rule.title)
+            if is_prev:
+                prev = found
+            else:
+                nxt = found
         if prev or nxt:
             return prev, nxt
-    # generic prev/next/older/newer classes on the link or its parent
+    # generic prev/next/older/newer class tokens on the link or its parent
     prev = nxt = None
-    for a in _GENERIC_CLASSED(page.tree):
-        parent = a.getparent()
-        tokens = (a.get("class") or "").lower().split()
-        if parent is not None:
-            tokens += (parent.get("class") or "").lower().split()
-        if any(_SLIDER.search(t) for t in tokens) or "page-numbers" in tokens:
+    for el, toks in tokens.items():
+        if any(_SKIP_TOKEN.search(t) for t in toks):
             continue
-        is_prev = any(_WORD_PREV.search(t) for t in tokens)
-        is_next = any(_WORD_NEXT.search(t) for t in tokens)
-        if is_prev == is_next:
+        is_prev = any(_WORD_PREV.search(t) for t in toks)
+        is_next = any(_WORD_NEXT.search(t) for t in toks)
+        if is_prev == is_next or (is_prev and prev) or (is_next and nxt):
             continue
-        if (is_prev and prev) or (is_next and nxt) or page.excluded(a):
-            continue
-        link = page.accept(a.get("href"))
-        if link is None:
+        links = [el] if el.tag == "a" else [a for a in el if a.tag == "a"]
+        links = [a for a in links if not any(_SKIP_TOKEN.search(t) for t in _tokens(a))]
+        found = _first(page, links, None, strict=True)
+        if found is None:
             continue
         if is_prev:
-            prev = (link, _title_of(a))
+            prev = found
         else:
-            nxt = (link, _title_of(a))
+            nxt = found
     return prev, nxt
 
 
-def _first(page: _Page, links: list[HtmlElement], title_css: str | None) -> _Link | None:
+def _within(el: HtmlElement, marks: frozenset[str]) -> bool:
+    for depth, anc in enumerate(el.iterancestors()):
+        if depth > 5:
+            break
+        if not marks.isdisjoint(_tokens(anc)):
+            return True
+    return False
+
+
+def _links_of(el: HtmlElement) -> list[HtmlElement]:
+    if el.tag == "a":
+        return [el]
+    return [a for a in el.iter("a") if a.get("href")][:1]
+
+
+def _first(
+    page: _Page, links: list[HtmlElement], title_css: str | None, *, strict: bool = False
+) -> _Link | None:
     for a in links:
-        if page.excluded(a, strict=False):
+        if page.excluded(a, strict=strict):
             continue
         link = page.accept(a.get("href"))
         if link:
-            return link, _title_of(a, title_css)
+            return link, _title_for(a, title_css)
     return None
 
 
@@ -471,7 +536,7 @@ def _link_near(page: _Page, label: HtmlElement) -> _Link | None:
             return None
         link = page.accept(a.get("href"))
         if link:
-            return link, _title_of(a)
+            return link, _title_for(a, None)
     return None
 
 

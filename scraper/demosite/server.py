@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -66,6 +66,7 @@ class DemoServer:
         faults: Mapping[str, str] | None = None,
         *,
         stall_seconds: float = 30.0,
+        disallow: Sequence[str] = (),
     ) -> None:
         self.site = site if site is not None else build_site()
         self.host = host
@@ -77,6 +78,8 @@ class DemoServer:
             known = ", ".join(sorted(FAULT_KINDS))
             raise FaultError(f"unknown fault kinds {sorted(unknown)}; known: {known}")
         self.stall_seconds = stall_seconds
+        # Extra robots.txt Disallow paths, for tests of a polite crawler.
+        self.disallow = tuple(disallow)
         self._lock = threading.Lock()
         self._requests: list[RequestRecord] = []
         self._faulted_once: set[str] = set()
@@ -149,7 +152,12 @@ class DemoServer:
             self._requests.append(RequestRecord(method, path, headers))
 
     def _resolve(self, target: str) -> Response:
-        return resolve(self.site, self.url, target)
+        response = resolve(self.site, self.url, target)
+        if self.disallow and urlsplit(target).path == "/robots.txt":
+            extra = "".join(f"Disallow: {path}\n" for path in self.disallow)
+            body = response.body.replace(b"Disallow:", extra.encode() + b"Disallow:", 1)
+            response = Response(response.status, response.content_type, body)
+        return response
 
     def fault_for(self, target: str) -> str | None:
         """The fault configured for a request target; ``503-once`` only the first time."""

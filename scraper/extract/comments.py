@@ -911,6 +911,13 @@ def extract_comments(tree: HtmlElement, url: str) -> CommentThread:
             comments, kinds = _comments_from_items(items, url) if items else ([], Counter())
             source = "heuristic" if comments else None
     count = _stated_count(commentish)
+    if count is None and items and comments:
+        # a heading over the list ("Reader responses (3)") in the section holding it
+        holder = _list_holder(next(i.el for i in items if i.parent is None))
+        for heading in holder.iter("h2", "h3", "h4", "h5"):
+            count = _parse_count(_inline(heading))
+            if count is not None:
+                break
     if count is None:
         count = ld_count
     if comments:

@@ -326,9 +326,11 @@ def _title_of(a: HtmlElement, title_css: str | None = None) -> str | None:
     return title or None
 
 
+# a label shown where a title would be: "Previous Auto News", "Read Next", "Older"
 _LABEL_TITLE = re.compile(
-    r"^(?:previous|prev|next|older|newer|read next|up next)\b(?:\s+\w+){0,2}?"
-    r"(?:\s+(?:news|post|posts|article|story|entry|item|page))?$",
+    r"^(?:(?:previous|prev|next|older|newer)(?:\s+\w+)?\s+"
+    r"(?:news|post|posts|article|story|entry|item|page|reading)|previous|prev|next|older|newer|"
+    r"read next|up next)$",
     re.I,
 )
 

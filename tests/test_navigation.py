@@ -1,0 +1,180 @@
+"""Previous/next neighbours: the WordPress capture (classic theme links every post, the
+block theme none) and small hand-written pages for other markups and languages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scraper.extract.dom import parse_html
+from scraper.extract.navigation import Neighbours, find_neighbours
+
+WORDPRESS = Path(__file__).parent / "fixtures" / "wordpress"
+TRUTH = json.loads((WORDPRESS / "truth.json").read_text("utf-8"))
+
+
+def _post_pages(theme: str) -> dict[str, str]:
+    lines = (WORDPRESS / theme / "manifest.tsv").read_text("utf-8").splitlines()
+    header = lines[0].split("\t")
+    rows = [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
+    return {r["url"]: r["path"] for r in rows if r["kind"] == "post"}
+
+
+TT1 = _post_pages("twentytwentyone")
+TT2 = _post_pages("twentytwentytwo")
+POSTS = TRUTH["posts"]
+
+
+def _neighbours(theme: str, pages: dict[str, str], url: str) -> Neighbours:
+    tree = parse_html((WORDPRESS / theme / pages[url]).read_bytes())
+    return find_neighbours(tree, url)
+
+
+@pytest.mark.parametrize("post", POSTS, ids=lambda p: str(p["id"]))
+def test_twentytwentyone_prev_next(post: dict) -> None:
+    got = _neighbours("twentytwentyone", TT1, post["url"])
+    prev, nxt = post["previous"], post["next"]
+    assert got.prev_url == (prev["url"] if prev else None)
+    assert got.prev_title == (prev["title"] if prev else None)
+    assert got.next_url == (nxt["url"] if nxt else None)
+    assert got.next_title == (nxt["title"] if nxt else None)
+    assert got.source == "rel"
+
+
+@pytest.mark.parametrize("post", POSTS, ids=lambda p: str(p["id"]))
+def test_twentytwentytwo_has_no_neighbours(post: dict) -> None:
+    assert _neighbours("twentytwentytwo", TT2, post["url"]) == Neighbours()
+
+
+# ---------------------------------------------------------------------------- hand-written
+
+URL = "https://news.example.org/2024/03/this-story/"
+OLDER = "https://news.example.org/2024/03/older-story/"
+NEWER = "https://news.example.org/2024/03/newer-story/"
+
+SIDEBAR = f"""<aside class="sidebar"><section class="widget widget_popular">
+<h2>Popular</h2><ul><li><a href="{OLDER}x">Next story you will love →</a></li></ul></section>
+<div class="related-posts"><h3>Related</h3><a href="{NEWER}y">Next article</a>
+<a rel="next" href="{NEWER}z">Related next</a></div></aside>"""
+
+
+def _page(inner: str, head: str = "", url: str = URL) -> Neighbours:
+    html = f"""<html><head>{head}</head><body><header class="site-header"><nav class="menu">
+    <a href="/">Home</a></nav></header><main><article><h1>This story</h1><p>Body text.</p>
+    {inner}</article>{SIDEBAR}</main><footer class="site-footer">
+    <a href="{OLDER}f">Previous post</a></footer></body></html>"""
+    return find_neighbours(parse_html(html), url)
+
+
+def test_rel_prev_next_links() -> None:
+    got = _page(f'<div class="browse">« <a href="{OLDER}" rel="prev">Older one</a> '
+                f'<a href="{NEWER}" rel="next">Newer one</a> »</div>')  # fmt: skip
+    assert got == Neighbours(OLDER, "Older one", NEWER, "Newer one", "rel")
+
+
+def test_head_link_rel_to_page_two_is_not_a_neighbour() -> None:
+    head = f'<link rel="next" href="{URL}2/"><link rel="prev" href="{URL}?page=1">'
+    assert _page("", head=head) == Neighbours()
+    assert _page("", head='<link rel="next" href="/page/2/">') == Neighbours()
+
+
+def test_head_link_rel_to_another_article() -> None:
+    head = f'<link rel="prev" title="Older one" href="{OLDER}">'
+    assert _page("", head=head) == Neighbours(OLDER, "Older one", None, None, "rel")
+
+
+def test_tagdiv_labels() -> None:
+    inner = f"""<div class="td-post-next-prev">
+    <div class="td-block-span6 td-post-prev-post"><div class="td-post-next-prev-content">
+    <span>Previous article</span><a href="{OLDER}">Older one</a></div></div>
+    <div class="td-block-span6 td-post-next-post"><div class="td-post-next-prev-content">
+    <span>Next article</span><a href="{NEWER}">Newer one</a></div></div></div>"""
+    assert _page(inner) == Neighbours(OLDER, "Older one", NEWER, "Newer one", "cms")
+
+
+def test_jnews() -> None:
+    inner = f"""<div class="jeg_prevnext_post">
+    <a href="{OLDER}" class="post prev-post"><span class="caption">Previous Post</span>
+    <h3 class="post-title">Older one</h3></a>
+    <a href="{NEWER}" class="post next-post"><span class="caption">Next Post</span>
+    <h3 class="post-title">Newer one</h3></a></div>"""
+    assert _page(inner) == Neighbours(OLDER, "Older one", NEWER, "Newer one", "cms")
+
+
+def test_blogger_older_is_previous() -> None:
+    inner = f"""<div class="blog-pager" id="blog-pager">
+    <span id="blog-pager-newer-link"><a class="blog-pager-newer-link" href="{NEWER}"
+      title="Newer Post">Newer Post</a></span>
+    <span id="blog-pager-older-link"><a class="blog-pager-older-link" href="{OLDER}"
+      title="Older Post">Older Post</a></span>
+    <a class="home-link" href="/">Home</a></div>"""
+    assert _page(inner) == Neighbours(OLDER, None, NEWER, None, "cms")
+
+
+def test_block_theme_post_navigation_link() -> None:
+    inner = f"""<div class="wp-block-post-navigation-link post-navigation-link-previous">
+    <span class="wp-block-post-navigation-link__arrow-previous">←</span>
+    <a href="{OLDER}" rel="prev"><span class="post-navigation-link__label">Previous</span>
+    <span class="post-navigation-link__title">Older one</span></a></div>"""
+    assert _page(inner) == Neighbours(OLDER, "Older one", None, None, "rel")
+
+
+def test_label_in_sibling() -> None:
+    inner = f"""<div class="after-post"><p><strong>Previous Post:</strong>
+    <a href="{OLDER}">Older one</a></p><p><strong>Next Post:</strong>
+    <a href="{NEWER}">Newer one</a></p></div>"""
+    assert _page(inner) == Neighbours(OLDER, "Older one", NEWER, "Newer one", "label")
+
+
+def test_arrows_in_link() -> None:
+    inner = f"""<div class="story-links"><a href="{OLDER}">← Previous Story</a>
+    <a href="{NEWER}">Next →</a></div>"""
+    assert _page(inner) == Neighbours(OLDER, None, NEWER, None, "label")
+
+
+@pytest.mark.parametrize(
+    ("prev_label", "next_label"),
+    [
+        ("Предыдущая статья", "Следующая статья"),
+        ("Предыдущая запись", "Следующая запись"),
+        ("Vorheriger Artikel", "Nächster Artikel"),
+        ("Älterer Beitrag", "Neuerer Beitrag"),
+        ("Article précédent", "Article suivant"),
+        ("Artículo anterior", "Artículo siguiente"),
+        ("Entrada anterior", "Entrada siguiente"),
+        ("이전 글", "다음 글"),
+        ("이전글", "다음글"),
+        ("이전 기사", "다음 기사"),
+    ],
+)
+def test_labels_in_other_languages(prev_label: str, next_label: str) -> None:
+    inner = f"""<div class="story-links"><div><span>{prev_label}</span>
+    <a href="{OLDER}">Старше</a></div><div><span>{next_label}</span>
+    <a href="{NEWER}">다음 이야기</a></div></div>"""
+    assert _page(inner) == Neighbours(OLDER, "Старше", NEWER, "다음 이야기", "label")
+
+
+def test_sidebar_related_popular_and_footer_links_not_taken() -> None:
+    assert _page("<p>No navigation here.</p>") == Neighbours()
+
+
+def test_rejects_same_page_other_host_comments_anchors_and_listing() -> None:
+    inner = f"""<div class="links">
+    <a href="{URL}#respond">Next post</a>
+    <a href="https://elsewhere.example/story/">Next article</a>
+    <a href="{URL}comment-page-2/#comments">Next Post »</a>
+    <a href="#top">Previous post</a>
+    <a href="https://news.example.org/page/2/">Older posts</a>
+    <a class="next page-numbers" href="https://news.example.org/page/3/">Next »</a></div>"""
+    assert _page(inner) == Neighbours()
+
+
+def test_wordpress_classic_nav_strips_meta_labels() -> None:
+    inner = f"""<nav class="navigation post-navigation" aria-label="Posts"><div class="nav-links">
+    <div class="nav-previous"><a href="{OLDER}"><p class="meta-nav">Previous post</p>
+    <p class="post-title">Older one</p></a></div>
+    <div class="nav-next"><a href="{NEWER}"><span class="meta-nav">Next Post</span>
+    <span class="nav-title">Newer one</span></a></div></div></nav>"""
+    assert _page(inner) == Neighbours(OLDER, "Older one", NEWER, "Newer one", "cms")

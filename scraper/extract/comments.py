@@ -385,6 +385,7 @@ def _find_fields(own: list[HtmlElement]) -> _Fields:
             ("content" in c or "text" in c or "body" in c or "message" in c)
             and "author" not in c
             and "meta" not in c
+            and "avatar" not in c
             for c in classes
         ):
             generic.append(el)
@@ -549,6 +550,17 @@ def _comments_from_items(items: list[_Item], url: str) -> tuple[list[Comment], d
     return comments, kinds
 
 
+def _in_comment_region(el: HtmlElement) -> bool:
+    """A ``class="comment"`` item counts only inside a comment-marked list or section
+    (opinion-section teasers are classed "comment" too)."""
+    for depth, anc in enumerate(el.iterancestors()):
+        if depth > 8 or anc.tag in ("body", "main", "article"):
+            break
+        if _REGION.search(f"{anc.get('id') or ''} {anc.get('class') or ''}"):
+            return True
+    return False
+
+
 def _valid_heuristic(el: HtmlElement) -> bool:
     fields = _find_fields(list(el.iterdescendants()))
     return fields.content is not None and (fields.author is not None or fields.date is not None)
@@ -562,7 +574,7 @@ def _html_items(commentish: list[HtmlElement]) -> list[_Item]:
         kind = _item_kind(el)
         if kind is None:
             continue
-        if kind == "heuristic" and not _valid_heuristic(el):
+        if kind == "heuristic" and not (_in_comment_region(el) and _valid_heuristic(el)):
             continue
         chosen.append((el, kind))
     return _build_items(chosen)
@@ -571,7 +583,9 @@ def _html_items(commentish: list[HtmlElement]) -> list[_Item]:
 def _generic_items(tree: HtmlElement) -> list[_Item]:
     chosen: list[tuple[HtmlElement, str]] = []
     for el in _GENERIC_CANDIDATES(tree):
-        if el.tag == "div" and el.get("id") in ("comments", "respond", "content", "main"):
+        if not any(ch.isdigit() for ch in el.get("id") or ""):
+            continue  # records carry numbered ids; wrappers ("comments", "main") do not
+        if next(el.iter("form", "textarea"), None) is not None:
             continue
         if (
             any(_BODY_CLASS.search(c) for c in _classes(el))
@@ -581,7 +595,9 @@ def _generic_items(tree: HtmlElement) -> list[_Item]:
         fields = _find_fields(list(el.iterdescendants()))
         if fields.content is None or fields.author is None or fields.date is None:
             continue
-        if _BODY_CLASS.search(" ".join(_classes(fields.content))):
+        if fields.author.tag == "cite" or _BODY_CLASS.search(" ".join(_classes(fields.content))):
+            continue  # a citation or the article itself, not a comment
+        if not _render(fields.content):
             continue
         chosen.append((el, "heuristic"))
     if not chosen:

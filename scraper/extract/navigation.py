@@ -81,7 +81,7 @@ _PREV_NOUN = (
     r"previous\s+(?:article|post|story|entry|news|item|reading|blog\s+post)|"
     r"prev\.?\s+(?:article|post|story|entry)|older\s+(?:post|entry|article|story)s?|"
     r"предыдущ(?:ая|ий|ее)\s+(?:статья|запись|пост|новость|материал|публикация)|"
-    r"vorherige[rs]?\s+(?:artikel|beitrag|eintrag|post)|"
+    r"vor(?:her)?ige[rs]?\s+(?:artikel|beitrag|eintrag|post|meldung|nachricht)|"
     r"ältere[rs]?\s+(?:artikel|beitrag|eintrag|post)|"
     r"(?:article|billet|post)\s+précédent|"
     r"(?:artículo|entrada|noticia|publicación)\s+anterior|이전\s?(?:글|기사|포스트|게시물)"
@@ -90,7 +90,7 @@ _NEXT_NOUN = (
     r"next\s+(?:article|post|story|entry|news|item|reading|blog\s+post)|"
     r"newer\s+(?:post|entry|article|story)s?|"
     r"следующ(?:ая|ий|ее)\s+(?:статья|запись|пост|новость|материал|публикация)|"
-    r"nächste[rs]?\s+(?:artikel|beitrag|eintrag|post)|"
+    r"n(?:ä|ae)chste[rs]?\s+(?:artikel|beitrag|eintrag|post|meldung|nachricht)|"
     r"neuere[rs]?\s+(?:artikel|beitrag|eintrag|post)|"
     r"(?:article|billet|post)\s+suivant|"
     r"(?:artículo|entrada|noticia|publicación)\s+siguiente|다음\s?(?:글|기사|포스트|게시물)"
@@ -400,7 +400,9 @@ def _by_rel(page: _Page) -> tuple[_Link | None, _Link | None]:
         link = page.accept(el.get("href"))
         if link is None:
             continue
-        title = " ".join((el.get("title") or "").split()) or None
+        title = _strip_label(" ".join((el.get("title") or "").split())) or None
+        if title and _LABEL_TITLE.match(title):
+            title = None
         if is_prev and prev is None:
             prev = (link, title)
         elif not is_prev and nxt is None:

@@ -383,3 +383,12 @@ def test_merge_keeps_page_order_without_times() -> None:
     first = CommentThread([Comment("b", None, "x", None, "t")], page_number=1)
     second = CommentThread([Comment("a", None, "x", None, "t")], page_number=2)
     assert [m.comment_id for m in merge_comment_pages([second, first])] == ["b", "a"]
+
+
+def test_merge_thread_order_keeps_replies_under_their_parent() -> None:
+    post_id = 6
+    threads = [t for _, _, t in _threads("twentytwentyone", post_id)]
+    merged = merge_comment_pages(threads, order="thread")
+    ids = [c.comment_id for c in merged]
+    assert ids[:3] == ["15", "17", "16"]  # 17 answers 15, 16 was written between them
+    assert sorted(ids) == sorted(str(c["id"]) for c in POSTS[post_id]["comments"])

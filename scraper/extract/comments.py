@@ -973,7 +973,7 @@ def _sort_key(comment: Comment) -> tuple[datetime, int] | None:
     return when, tie
 
 
-def merge_comment_pages(threads: list[CommentThread]) -> list[Comment]:
+def merge_comment_pages(threads: list[CommentThread], *, order: str = "time") -> list[Comment]:
     """All pages of one article's thread as one list, oldest first, each comment once.
 
     Pages go oldest first (by ``page_number``; unknown numbers keep their order, last);
@@ -981,7 +981,8 @@ def merge_comment_pages(threads: list[CommentThread]) -> list[Comment]:
     times are comparable (all with or all without an offset), the list is ordered by time
     (then by numeric id), the order the site stored them in, replies among the top-level
     comments written before and after them, as WordPress lists a thread's comments;
-    otherwise the page order stands.
+    otherwise the page order stands. ``order="thread"`` keeps the page order always
+    (each page's document order: replies right under their parent).
     """
     ordered = sorted(
         enumerate(threads),
@@ -995,6 +996,8 @@ def merge_comment_pages(threads: list[CommentThread]) -> list[Comment]:
                 continue
             seen.add(comment.comment_id)
             merged.append(comment)
+    if order == "thread":
+        return merged
     keys = [_sort_key(c) for c in merged]
     if merged and all(k is not None for k in keys):
         aware = {k[0].tzinfo is not None for k in keys if k is not None}

@@ -18,7 +18,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -911,6 +910,12 @@ def _widget(tree: HtmlElement) -> str | None:
     return None
 
 
+_COMMENT_FORM = etree.XPath(
+    "//form[@id='commentform' or contains(@action,'wp-comments-post')"
+    " or .//textarea[@name='comment']]"
+)
+
+
 def extract_comments(tree: HtmlElement, url: str) -> CommentThread:
     """The comments of this page (document order), the count the page states, the other
     pages of the thread it links to and this page's number in the thread."""
@@ -938,8 +943,15 @@ def extract_comments(tree: HtmlElement, url: str) -> CommentThread:
         count = ld_count
     if comments:
         comments_source: str | None = "html"
+    elif (widget := _widget(tree)) is not None:
+        comments_source = widget
+    elif _COMMENT_FORM(tree):
+        # An open thread with nothing in it yet: the page shows zero comments.
+        comments_source = "html"
+        if count is None:
+            count = 0
     else:
-        comments_source = _widget(tree) or "none"
+        comments_source = "none"
     links, current = _page_links(tree, url, commentish)
     ids = {c.comment_id for c in comments}
     number = _page_number(url, links, current, _permalink_pages(items, ids)) if comments else None
@@ -962,27 +974,15 @@ def extract_comments(tree: HtmlElement, url: str) -> CommentThread:
     )
 
 
-def _sort_key(comment: Comment) -> tuple[datetime, int] | None:
-    if not comment.published_at or "T" not in comment.published_at:
-        return None
-    try:
-        when = datetime.fromisoformat(comment.published_at)
-    except ValueError:
-        return None
-    tie = int(comment.comment_id) if comment.comment_id.isdigit() else 0
-    return when, tie
 
 
-def merge_comment_pages(threads: list[CommentThread], *, order: str = "time") -> list[Comment]:
-    """All pages of one article's thread as one list, oldest first, each comment once.
+def merge_comment_pages(threads: list[CommentThread]) -> list[Comment]:
+    """All pages of one article's thread as one list in document order, each comment once.
 
-    Pages go oldest first (by ``page_number``; unknown numbers keep their order, last);
-    a comment seen on two pages is kept once. When every comment has a time and all
-    times are comparable (all with or all without an offset), the list is ordered by time
-    (then by numeric id), the order the site stored them in, replies among the top-level
-    comments written before and after them, as WordPress lists a thread's comments;
-    otherwise the page order stands. ``order="thread"`` keeps the page order always
-    (each page's document order: replies right under their parent).
+    Pages go oldest first (by ``page_number``; pages with no number keep their order,
+    last), each page in its document order, so every reply stays right under its parent;
+    a comment shown on two pages (WordPress shows the newest page at the bare URL too) is
+    kept once.
     """
     ordered = sorted(
         enumerate(threads),
@@ -996,14 +996,6 @@ def merge_comment_pages(threads: list[CommentThread], *, order: str = "time") ->
                 continue
             seen.add(comment.comment_id)
             merged.append(comment)
-    if order == "thread":
-        return merged
-    keys = [_sort_key(c) for c in merged]
-    if merged and all(k is not None for k in keys):
-        aware = {k[0].tzinfo is not None for k in keys if k is not None}
-        if len(aware) == 1:
-            order = sorted(range(len(merged)), key=lambda i: (keys[i], i))
-            merged = [merged[i] for i in order]
     return merged
 
 

@@ -143,7 +143,13 @@ class ArticlesSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
-        article, thread = extract_article_page(tree, response.url, fetched_at=_now())
+        try:
+            article, thread = extract_article_page(tree, response.url, fetched_at=_now())
+        except Exception as exc:  # an extractor bug must not end an unattended crawl
+            self._skip("extraction error", response.url)
+            self._note_error(response.url, f"extraction error: {type(exc).__name__}: {exc}")
+            self.logger.exception("extraction failed on %s", response.url)
+            return
         if not article.headline and not article.body_text:
             self._skip("not an article", response.url)
             return
@@ -210,7 +216,7 @@ class ArticlesSpider(scrapy.Spider):
 
     def _skip(self, reason: str, url: str) -> None:
         self.skipped[reason] += 1
-        if self.crawler is not None:
+        if getattr(self, "crawler", None) is not None:
             self.crawler.stats.inc_value(f"newsarchive/skipped/{reason}")
         self.logger.info("skipped (%s): %s", reason, url)
 
@@ -221,8 +227,11 @@ class ArticlesSpider(scrapy.Spider):
             reason = f"HTTP {response.status}"
         elif failure.type.__name__ == "IgnoreRequest":
             reason = f"ignored: {reason}"
-        if self.crawler is not None:
+        self._note_error(url, reason)
+        self.logger.warning("failed %s: %s", url, reason)
+
+    def _note_error(self, url: str, reason: str) -> None:
+        if getattr(self, "crawler", None) is not None:
             self.crawler.stats.inc_value("newsarchive/errors")
         if len(self.errors) < MAX_ERRORS_KEPT:
             self.errors.append({"url": url, "reason": reason})
-        self.logger.warning("failed %s: %s", url, reason)

@@ -146,7 +146,17 @@ def test_faults_are_survived_and_recorded(tmp_path: Path) -> None:
     got = {r["canonical_url"]: r for r in _rows(db, "select * from articles")}
     # The 503 was retried; the wrongly declared charset still gives the right text.
     assert server.url + flaky.path in got
-    assert got[server.url + latin.path]["headline"] == latin.headline
+    truth = {a["url"]: a for a in site_truth(SITE, server.url)["articles"]}
+    assert got[server.url + latin.path]["body_text"] == truth[server.url + latin.path]["body_text"]
+    authors = _rows(
+        db,
+        "select author from comments where article_url = ? order by position",
+        server.url + latin.path,
+    )
+    assert [r["author"] for r in authors] == [
+        c["author"] for c in truth[server.url + latin.path]["comments"]
+    ]
+    assert any(not r["author"].isascii() for r in authors)
     assert server.url + pdf.path not in got
     (crawl,) = _rows(db, "select * from crawls")
     assert json.loads(crawl["skipped"]) == {"not html": 1}

@@ -35,6 +35,38 @@ def decode_html(html: str | bytes, encoding: str | None = None) -> str:
     return html.decode("utf-8", "replace")
 
 
+_SINGLE_BYTE_LATIN = frozenset(
+    {
+        "iso-8859-1",
+        "iso8859-1",
+        "latin-1",
+        "latin1",
+        "l1",
+        "cp1252",
+        "windows-1252",
+        "ascii",
+        "us-ascii",
+    }
+)
+
+
+def mislabelled_utf8(body: bytes, declared: str | None) -> bool:
+    """True when a body declared as a single-byte Latin charset is in fact UTF-8.
+
+    Valid multi-byte UTF-8 almost never arises by chance from Latin-1 text, while servers
+    that label UTF-8 pages ``iso-8859-1`` (a common default) are everywhere.
+    """
+    if not declared or declared.lower().replace("_", "-") not in _SINGLE_BYTE_LATIN:
+        return False
+    if body.isascii():
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def parse_html(html: str | bytes | HtmlElement, encoding: str | None = None) -> HtmlElement:
     """One parsed tree for a page; an already parsed tree is returned as it is.
 

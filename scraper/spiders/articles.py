@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
+from lxml.html import HtmlElement
 from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
@@ -28,7 +29,7 @@ from ..extract import (
     find_neighbours,
     merge_comment_pages,
 )
-from ..extract.dom import parse_html
+from ..extract.dom import mislabelled_utf8, parse_html
 from ..extract.urls import canonicalize_url, host_of, strip_tracking
 from ..items import Article
 
@@ -52,6 +53,13 @@ class _ThreadState:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _tree(response: HtmlResponse) -> HtmlElement:
+    """The tree Scrapy already parsed, unless the server mislabelled a UTF-8 page."""
+    if mislabelled_utf8(response.body, response.encoding):
+        return parse_html(response.body, "utf-8")
+    return parse_html(response.selector.root)
 
 
 class ArticlesSpider(scrapy.Spider):
@@ -130,7 +138,7 @@ class ArticlesSpider(scrapy.Spider):
         if not isinstance(response, HtmlResponse):
             self._skip("not html", response.url)
             return
-        tree = parse_html(response.selector.root)
+        tree = _tree(response)
         walk = response.meta.get("walk", "both")
         # Neighbours first: the next hop leaves before this page's heavy work.
         neighbours = find_neighbours(tree, response.url)
@@ -171,7 +179,7 @@ class ArticlesSpider(scrapy.Spider):
     def parse_comment_page(self, response: Response) -> Iterator[Any]:
         state: _ThreadState = response.meta["thread_state"]
         if isinstance(response, HtmlResponse):
-            thread = extract_comments(parse_html(response.selector.root), response.url)
+            thread = extract_comments(_tree(response), response.url)
             state.threads.append(thread)
             self._enqueue_pages(state, thread)
         else:

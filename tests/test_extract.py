@@ -1,0 +1,123 @@
+"""``extract_article`` on small hand-written pages: sources, structured data, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scraper.extract import extract_article
+from scraper.extract.dom import mislabelled_utf8
+from scraper.extract.metadata import split_authors
+
+URL = "https://news.example.org/2024/05/a-story/"
+
+
+def test_jsonld_graph_wins_over_the_seo_title() -> None:
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "@id": "#site", "name": "Example News"},
+            {
+                "@type": "NewsArticle",
+                "headline": "Council approves the new bridge",
+                "datePublished": "2024-05-02T09:30:00+02:00",
+                "dateModified": "2024-05-03T10:00:00+02:00",
+                "author": [{"@id": "#p1"}, {"@type": "Person", "name": "Ben Ortiz"}],
+                "articleSection": "Local",
+                "keywords": "bridge, council",
+                "inLanguage": "en-GB",
+            },
+            {"@type": "Person", "@id": "#p1", "name": "Ana Lima"},
+        ],
+    }
+    html = f"""<html><head><title>Bridge vote | Example News</title>
+    <script type="application/ld+json">{json.dumps(graph)}</script></head>
+    <body><article><h1>Council approves the new bridge</h1>
+    <p>The council voted on Tuesday to approve the bridge, after a debate of six hours.</p>
+    <p>Construction is due to begin next spring, the mayor said in a statement.</p>
+    </article></body></html>"""
+    a = extract_article(html, URL)
+    assert a.headline == "Council approves the new bridge"
+    assert a.authors == ["Ana Lima", "Ben Ortiz"]
+    assert (a.published_at, a.modified_at) == (
+        "2024-05-02T09:30:00+02:00",
+        "2024-05-03T10:00:00+02:00",
+    )
+    assert (a.section, a.tags, a.language) == ("Local", ["bridge", "council"], "en-GB")
+    assert a.sources["authors"] == "jsonld" and a.sources["published_at"] == "jsonld"
+    assert a.body_text is not None and a.body_text.count("\n\n") == 1
+
+
+def test_opengraph_and_meta_when_there_is_no_jsonld() -> None:
+    html = """<html lang="de"><head>
+    <meta property="og:title" content="Neue Brücke genehmigt">
+    <meta property="article:published_time" content="2024-05-02T09:30:00Z">
+    <meta property="article:section" content="Lokales">
+    <meta property="article:tag" content="Brücke"><meta property="article:tag" content="Rat">
+    <meta name="author" content="Jana Weiß und Uwe Kraus">
+    <link rel="canonical" href="/2024/05/a-story/?utm_source=feed"></head>
+    <body><div class="content"><p>Der Rat hat am Dienstag nach sechs Stunden Debatte zugestimmt.</p>
+    <p>Der Bau soll im nächsten Frühjahr beginnen, sagte die Bürgermeisterin.</p></div></body></html>"""
+    a = extract_article(html, URL + "?utm_medium=x")
+    assert a.headline == "Neue Brücke genehmigt" and a.sources["headline"] == "opengraph"
+    assert a.published_at == "2024-05-02T09:30:00+00:00"
+    assert (a.section, a.tags, a.language) == ("Lokales", ["Brücke", "Rat"], "de")
+    assert a.authors == ["Jana Weiß", "Uwe Kraus"]
+    assert a.canonical_url == URL
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("By Ana Lima and Ben Ortiz", ["Ana Lima", "Ben Ortiz"]),
+        ("By Ana Lima, Ben Ortiz & Cy Park", ["Ana Lima", "Ben Ortiz", "Cy Park"]),
+        ("von Jana Weiß", ["Jana Weiß"]),
+        ("By Ana Lima | May 2, 2024", ["Ana Lima"]),
+        ("View all posts by Ana", []),
+    ],
+)
+def test_bylines_split_into_names(byline: str, names: list[str]) -> None:
+    assert split_authors(byline) == names
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        b"",
+        b"\x00\xff\xfe garbage \x80\x81",
+        "<html><body><p>unclosed <b>bold <i>italic",
+        "<<<>>>&&&;;;",
+        "<?xml version='1.0' encoding='utf-8'?><html><body><h1>X</h1></body></html>",
+        '<html><head><script type="application/ld+json">{not json</script></head></html>',
+        '<html><head><script type="application/ld+json">[1, "a", null]</script></head></html>',
+    ],
+)
+def test_bad_input_never_raises_and_invents_nothing(html: str | bytes) -> None:
+    a = extract_article(html, URL)
+    assert a.url == URL and a.canonical_url == URL
+    assert a.authors == [] and a.published_at is None and a.comments == []
+
+
+def test_truncated_real_page_keeps_what_it_has() -> None:
+    page = Path(__file__).parent / "fixtures/pages/wp-tt1-zero-comments/page.html"
+    data = page.read_bytes()
+    full = extract_article(data, URL)
+    # Cut in the middle of the article's text: what came before is still extracted.
+    half = extract_article(data[: data.index(b"entry-content") + 2000], URL)
+    assert half.headline == full.headline and half.published_at is None
+    assert half.body_text and full.body_text
+    assert full.body_text.startswith(half.body_text.rsplit("\n\n", 1)[0])
+
+
+def test_missing_or_wrong_charset() -> None:
+    latin = "<html><body><h1>Café crème à Besançon</h1><p>Un texte assez long pour être un article, vraiment.</p></body></html>"
+    assert extract_article(latin.encode("cp1252"), URL).headline == "Café crème à Besançon"
+    utf8 = latin.encode("utf-8")
+    assert extract_article(utf8, URL).headline == "Café crème à Besançon"
+    # A server that labels UTF-8 as ISO-8859-1 is caught; real Latin-1 bytes are not.
+    assert mislabelled_utf8(utf8, "ISO-8859-1")
+    assert not mislabelled_utf8(latin.encode("cp1252"), "iso-8859-1")
+    assert not mislabelled_utf8(utf8, "utf-8")

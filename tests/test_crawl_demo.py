@@ -161,3 +161,19 @@ def test_faults_are_survived_and_recorded(tmp_path: Path) -> None:
     (crawl,) = _rows(db, "select * from crawls")
     assert json.loads(crawl["skipped"]) == {"not html": 1}
     assert crawl["status"] == "finished"
+
+
+def test_redirects_and_tracking_variants_give_one_article(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    with DemoServer(SITE) as server:
+        starts = [
+            f"{server.url}/?p={MIDDLE.post_id}",  # 301 to the article
+            f"{server.url}{MIDDLE.path}?utm_source=newsletter&utm_medium=email",
+            f"{server.url}{MIDDLE.path}",
+        ]
+        run_crawl(",".join(starts), db, "max_articles=1")
+        paths = server.requested_paths()
+    rows = _rows(db, "select canonical_url from articles")
+    assert [r["canonical_url"] for r in rows] == [server.url + MIDDLE.path]
+    assert f"/?p={MIDDLE.post_id}" in paths
+    assert not [p for p in paths if "utm_" in p]

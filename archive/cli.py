@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import importlib
 import io
 import json
 import sqlite3
@@ -18,6 +17,8 @@ import click
 from archive import queries
 from archive.db import ArchiveError, open_readonly
 from scraper.items import Comment
+
+from .demo import DEMO_PORT, CrawlFailed, run_demo
 
 DEFAULT_DB = "archive.db"
 FORMATS = ("table", "csv", "json", "jsonl")
@@ -293,10 +294,11 @@ def export(fmt: str, output: IO[str], db_path: str) -> None:
 )
 @click.option(
     "--port",
-    default=0,
+    default=DEMO_PORT,
     show_default=True,
     type=click.IntRange(0, 65535),
-    help="0 picks a free port.",
+    help="Port of the demo site; its URLs are the archive's keys, so a fixed port lets a "
+    "second run find the same articles. Taken: a free one is used. 0: always a free one.",
 )
 def demo(db_path: str, port: int) -> None:
     """Serve the built-in demo news site, crawl it into the archive and show the result.
@@ -306,15 +308,10 @@ def demo(db_path: str, port: int) -> None:
     \b
         newsarchive demo --db demo.db
     """
-    try:
-        demo_module = importlib.import_module("archive.demo")
-    except ImportError as exc:
-        raise click.ClickException(f"the demo is not available: {exc}") from exc
-    crawl_failed = getattr(demo_module, "CrawlFailed", ArchiveError)
     with archive_errors():
         try:
-            demo_module.run_demo(db_path=db_path, port=port, echo=click.echo)
-        except crawl_failed as exc:
+            run_demo(db_path=db_path, port=port, echo=click.echo)
+        except CrawlFailed as exc:
             raise click.ClickException(str(exc)) from exc
 
 

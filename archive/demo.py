@@ -17,6 +17,10 @@ LOCAL_SETTINGS = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
 }
 
+# The demo's default port: a fixed one, so that running the demo again into the same
+# archive finds the same URLs (the archive's keys) instead of a second copy of the site.
+DEMO_PORT = 8642
+
 EXAMPLE_QUERY = (
     "select a.headline, count(c.comment_id) as comments from articles a "
     "left join comments c on c.article_url = a.canonical_url "
@@ -74,7 +78,7 @@ def run_crawl(
 
 def run_demo(
     db_path: str = "archive.db",
-    port: int = 0,
+    port: int = DEMO_PORT,
     echo: Callable[[str], object] = print,
     articles: int = 36,
 ) -> None:
@@ -85,7 +89,16 @@ def run_demo(
 
     site = build_site(articles)
     start = site.articles[len(site.articles) // 2]
-    with DemoServer(site, port=port) as server:
+    server = DemoServer(site, port=port)
+    try:
+        server.start()
+    except OSError as exc:
+        if port == 0:
+            raise
+        echo(f"Port {port} is taken ({exc.strerror}); serving the demo on a free port instead.")
+        server = DemoServer(site, port=0)
+        server.start()
+    with server:
         start_url = server.url + start.path
         echo(f"Demo news site ({len(site.articles)} articles) serving at {server.url}/")
         echo(f"Crawling from the middle of its chain: {start_url}")

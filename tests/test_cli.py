@@ -3,13 +3,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
-import types
 
 import pytest
 from click.testing import CliRunner, Result
 
+import archive.cli as cli_module
 from archive.cli import cli
+from archive.demo import CrawlFailed
 from scraper.items import article_from_dict
 
 BASE = "https://news.example.org/2024/05"
@@ -183,9 +183,7 @@ def test_export_jsonl_round_trips(filled_archive, sample_articles, tmp_path):
 
 def test_demo_calls_run_demo(monkeypatch, tmp_path):
     calls = []
-    fake = types.ModuleType("archive.demo")
-    fake.run_demo = lambda **kwargs: calls.append(kwargs)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "archive.demo", fake)
+    monkeypatch.setattr(cli_module, "run_demo", lambda **kwargs: calls.append(kwargs))
     result = run("demo", "--db", str(tmp_path / "demo.db"), "--port", "8123")
     assert result.exit_code == 0, result.output
     assert len(calls) == 1
@@ -195,14 +193,8 @@ def test_demo_calls_run_demo(monkeypatch, tmp_path):
 
 
 def test_demo_failure_is_a_click_error(monkeypatch):
-    class CrawlFailed(RuntimeError):
-        pass
-
     def run_demo(**kwargs: object) -> None:
         raise CrawlFailed("crawl exited with 1")
 
-    fake = types.ModuleType("archive.demo")
-    fake.CrawlFailed = CrawlFailed  # type: ignore[attr-defined]
-    fake.run_demo = run_demo  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "archive.demo", fake)
+    monkeypatch.setattr(cli_module, "run_demo", run_demo)
     assert_one_line_error(run("demo"), "crawl exited with 1")

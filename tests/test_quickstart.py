@@ -34,9 +34,18 @@ def test_demo_in_a_fresh_folder(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert re.search(r"Archived 36 articles, \d+ comments and 70 prev/next links", result.stdout)
+    again = subprocess.run(
+        [str(script), "demo"], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert again.returncode == 0, again.stderr
     conn = sqlite3.connect(tmp_path / "archive.db")
     try:
+        # The demo serves on a fixed port, so the second run finds the same articles.
         assert conn.execute("select count(*) from articles").fetchone() == (36,)
+        assert conn.execute("select articles_new, articles_unchanged from crawls").fetchall() == [
+            (36, 0),
+            (0, 36),
+        ]
         assert conn.execute("select count(*) from comments").fetchone()[0] > 200
     finally:
         conn.close()

@@ -121,4 +121,4 @@ def run_demo(
     echo(f'  newsarchive query --db {db_path} "{EXAMPLE_QUERY}"')
     echo(f"  newsarchive search --db {db_path} minister")
     echo(f"  newsarchive stats --db {db_path}")
-    echo(f"  datasette {db_path}")
+    echo(f"  datasette {db_path}    # after: pip install datasette")

@@ -1,0 +1,314 @@
+"""Extraction quality and speed, ours and trafilatura's side by side in one run.
+
+    python -m bench.extraction [--fixtures PATH] [--repeat N] [--no-record]
+
+- body: the 88 pages of ScrapingHub's article-extraction benchmark (aeb-dev), scored with
+  the benchmark's own shingle method (bench/scoring.py); median and p95 ms per page of
+  extraction alone, the HTML already in memory as text (ours is also timed from the tree
+  Scrapy would already have parsed, which is what the spider passes);
+- metadata: Mozilla Readability's 130 pages: headline, author and published date, ours
+  against ``trafilatura.extract_metadata``;
+- the WordPress captures and the demo site: every field's accuracy against their truth.
+
+Prints the tables and records them in docs/benchmarks.md (section "Extraction").
+Needs the ``bench`` extra (``pip install -e '.[bench]'``) for trafilatura.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import scoring
+from bench.site_accuracy import Accuracy, demo_accuracy, wordpress_accuracy
+from scraper.extract import extract_article
+from scraper.extract.dom import parse_html
+
+BENCHMARKS = scoring.REPO / "docs" / "benchmarks.md"
+SECTION = "extraction"
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def machine() -> str:
+    cpu = platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
+    sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(header), sep, *(line(r) for r in rows)])
+
+
+def record(body: str, path: Path = BENCHMARKS) -> None:
+    """Replace (or add) this benchmark's block in docs/benchmarks.md."""
+    start, end = f"<!-- bench:{SECTION} -->", f"<!-- /bench:{SECTION} -->"
+    block = f"{start}\n{body.rstrip()}\n{end}"
+    text = path.read_text("utf-8") if path.exists() else "# Benchmarks\n"
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: block, text)
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> tuple[Any, float]:
+    """fn's result and its best wall time of ``repeat`` runs, in ms."""
+    best = float("inf")
+    result = None
+    for _ in range(repeat):
+        gc.disable()
+        t0 = time.perf_counter()
+        result = fn()
+        elapsed = time.perf_counter() - t0
+        gc.enable()
+        best = min(best, elapsed)
+    return result, best * 1000
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def pct(right: int, total: int) -> str:
+    return f"{right / total:.3f} ({right}/{total})" if total else "n/a"
+
+
+# ---------------------------------------------------------------------------- runs
+
+
+def trafilatura_module() -> Any:
+    try:
+        import trafilatura
+    except ImportError:
+        sys.exit("trafilatura is missing: pip install -e '.[bench]'")
+    return trafilatura
+
+
+def run_body(fixtures: Path, repeat: int) -> dict[str, Any]:
+    traf = trafilatura_module()
+    pages = scoring.aeb_pages(fixtures)
+    # warm both up (imports, compiled XPaths, caches) on a page outside the timing
+    extract_article(pages[0].html, pages[0].url)
+    traf.extract(pages[0].html, include_comments=False)
+    ours_text, ours_ms, ours_tree_ms, traf_text, traf_ms = [], [], [], [], []
+    for page in pages:
+        art, ms = timed(lambda page=page: extract_article(page.html, page.url), repeat)
+        ours_text.append(art.body_text or "")
+        ours_ms.append(ms)
+        best = float("inf")
+        for _ in range(repeat):
+            tree = parse_html(page.html)
+            _, ms = timed(lambda tree=tree, page=page: extract_article(tree, page.url), 1)
+            best = min(best, ms)
+        ours_tree_ms.append(best)
+        out, ms = timed(lambda page=page: traf.extract(page.html, include_comments=False), repeat)
+        traf_text.append(out or "")
+        traf_ms.append(ms)
+    truths = [p.body for p in pages]
+    return {
+        "pages": pages,
+        "ours": scoring.body_score(zip(truths, ours_text, strict=True)),
+        "traf": scoring.body_score(zip(truths, traf_text, strict=True)),
+        "ours_ms": ours_ms,
+        "ours_tree_ms": ours_tree_ms,
+        "traf_ms": traf_ms,
+        "per_page": [
+            (p.page_id, scoring.page_f1(p.body, o), scoring.page_f1(p.body, t))
+            for p, o, t in zip(pages, ours_text, traf_text, strict=True)
+        ],
+    }
+
+
+def run_metadata(fixtures: Path) -> dict[str, Any]:
+    traf = trafilatura_module()
+    pages = scoring.readability_pages(fixtures)
+    counts = {
+        k: [0, 0]
+        for k in (
+            "headline_exact_ours",
+            "headline_exact_traf",
+            "headline_ours",
+            "headline_traf",
+            "author_ours",
+            "author_traf",
+            "date_ours",
+            "date_traf",
+        )
+    }
+    misses: list[str] = []
+
+    def count(key: str, applies: bool, ok: bool) -> None:
+        if applies:
+            counts[key][0] += int(ok)
+            counts[key][1] += 1
+
+    for page in pages:
+        url = f"https://example.invalid/{page.name}/"
+        ours = extract_article(page.html, url)
+        meta = traf.extract_metadata(page.html)
+        t_title = meta.title if meta else None
+        t_author = [meta.author] if meta and meta.author else []
+        t_date = meta.date if meta else None
+        count(
+            "headline_exact_ours",
+            bool(page.title),
+            scoring.headline_exact(page.title, ours.headline),
+        )
+        count("headline_exact_traf", bool(page.title), scoring.headline_exact(page.title, t_title))
+        ok = scoring.headline_match(page.title, ours.headline)
+        count("headline_ours", bool(page.title), ok)
+        if page.title and not ok:
+            misses.append(f"headline {page.name}: {page.title!r} vs {ours.headline!r}")
+        count("headline_traf", bool(page.title), scoring.headline_match(page.title, t_title))
+        ok = scoring.author_match(page.byline, ours.authors)
+        count("author_ours", bool(page.byline), ok)
+        if page.byline and not ok:
+            misses.append(f"author {page.name}: {page.byline!r} vs {ours.authors!r}")
+        count("author_traf", bool(page.byline), scoring.author_match(page.byline, t_author))
+        ok = scoring.date_match(page.published, ours.published_at)
+        count("date_ours", bool(page.published), ok)
+        if page.published and not ok:
+            misses.append(f"date {page.name}: {page.published!r} vs {ours.published_at!r}")
+        count("date_traf", bool(page.published), scoring.date_match(page.published, t_date))
+    return {"counts": counts, "misses": misses, "pages": len(pages)}
+
+
+# ---------------------------------------------------------------------------- report
+
+
+def body_table(body: dict[str, Any]) -> str:
+    ours, traf = body["ours"], body["traf"]
+    om, tm = statistics.median(body["ours_ms"]), statistics.median(body["traf_ms"])
+    otm = statistics.median(body["ours_tree_ms"])
+    rows = [
+        [
+            "newsarchive `extract_article(html)`",
+            f"{ours.f1:.3f}",
+            f"{ours.precision:.3f}",
+            f"{ours.recall:.3f}",
+            f"{om:.1f}",
+            f"{p95(body['ours_ms']):.1f}",
+            f"{om / tm:.2f}",
+        ],
+        [
+            "newsarchive, tree already parsed (spider)",
+            "same",
+            "",
+            "",
+            f"{otm:.1f}",
+            f"{p95(body['ours_tree_ms']):.1f}",
+            f"{otm / tm:.2f}",
+        ],
+        [
+            "trafilatura `extract(html, include_comments=False)`",
+            f"{traf.f1:.3f}",
+            f"{traf.precision:.3f}",
+            f"{traf.recall:.3f}",
+            f"{tm:.1f}",
+            f"{p95(body['traf_ms']):.1f}",
+            "1.00",
+        ],
+    ]
+    return table(
+        ["extractor", "body F1", "P", "R", "median ms", "p95 ms", "median / trafilatura"], rows
+    )
+
+
+def metadata_table(meta: dict[str, Any]) -> str:
+    c = meta["counts"]
+    rows = [
+        ["headline exact", pct(*c["headline_exact_ours"]), pct(*c["headline_exact_traf"])],
+        ["headline (site-name affix allowed)", pct(*c["headline_ours"]), pct(*c["headline_traf"])],
+        ["author", pct(*c["author_ours"]), pct(*c["author_traf"])],
+        ["published date (day)", pct(*c["date_ours"]), pct(*c["date_traf"])],
+    ]
+    return table(["readability pages", "newsarchive", "trafilatura metadata"], rows)
+
+
+def accuracy_table(sites: dict[str, Accuracy]) -> str:
+    names = sorted({f for acc in sites.values() for f in acc})
+    rows = [
+        [name, *(pct(*acc[name]) if name in acc else "" for acc in sites.values())]
+        for name in names
+    ]
+    return table(["field", *sites], rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--fixtures", type=Path, default=scoring.default_fixtures())
+    parser.add_argument("--repeat", type=int, default=3, help="timing runs per page (best kept)")
+    parser.add_argument("--no-record", action="store_true", help="do not write docs/benchmarks.md")
+    parser.add_argument("--worst", type=int, default=10, help="list the N worst body pages")
+    args = parser.parse_args(argv)
+    fixtures: Path = args.fixtures
+    wp_fixtures = (
+        fixtures if (fixtures / "wordpress" / "truth.json").exists() else scoring.REPO_FIXTURES
+    )
+
+    body = run_body(fixtures, args.repeat)
+    meta = run_metadata(fixtures)
+    sites: dict[str, Accuracy] = {
+        f"wordpress {k}": v for k, v in wordpress_accuracy(wp_fixtures).items()
+    }
+    sites["demo site"] = demo_accuracy()
+
+    stamp = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine()}"
+    text = "\n\n".join(
+        [
+            "## Extraction",
+            f"`python -m bench.extraction` ({stamp}; fixtures `{fixtures}`; "
+            f"best of {args.repeat} runs per page)",
+            f"Body, {len(body['pages'])} aeb-dev pages (ScrapingHub shingle F1):",
+            body_table(body),
+            f"Metadata, {meta['pages']} Readability pages (pages with a stated value):",
+            metadata_table(meta),
+            "Sites with their own truth (right/total articles, comments pages merged):",
+            accuracy_table(sites),
+        ]
+    )
+    print(text)
+    worst = sorted(body["per_page"], key=lambda r: r[1])[: args.worst]
+    print("\nworst body pages (ours F1, trafilatura F1):")
+    for page_id, of1, tf1 in worst:
+        print(f"  {page_id[:12]}  {of1:.3f}  {tf1:.3f}")
+    print("\nmetadata misses:")
+    for miss in meta["misses"]:
+        print("  " + miss)
+    if not args.no_record:
+        record(text)
+        print(f"\nrecorded in {BENCHMARKS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,205 @@
+"""Scoring extraction against the fixtures' answers, shared by bench/extraction.py and the
+quality gate (tests/test_quality_gate.py).
+
+Body text is scored with ScrapingHub's article-extraction-benchmark method: tokens are
+``\\w+`` matches, each text a multiset of overlapping 4-token shingles; per page tp/fp/fn
+are normalised to sum to 1; precision and recall are averaged over the pages where they are
+defined; F1 is the harmonic mean of the two averages.
+
+Metadata is scored against Mozilla Readability's ``expected-metadata.json`` (title,
+byline, publishedTime), which is Readability.js's own output, not human annotation.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+REPO_FIXTURES = REPO / "tests" / "fixtures"
+SHARED_FIXTURES = REPO.parent / "shared" / "fixtures"
+
+_TOKEN = re.compile(r"\w+", re.UNICODE | re.MULTILINE | re.IGNORECASE | re.DOTALL)
+
+
+def default_fixtures() -> Path:
+    """The repository's copies, else ``../shared/fixtures``."""
+    if (REPO_FIXTURES / "aeb-dev" / "ground-truth.json").exists():
+        return REPO_FIXTURES
+    return SHARED_FIXTURES
+
+
+# ---------------------------------------------------------------------------- body
+
+
+def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    tokens = _TOKEN.findall(text or "")
+    out: Counter[tuple[str, ...]] = Counter()
+    for i in range(max(1, len(tokens) - n + 1)):
+        shingle = tuple(tokens[i : i + n])
+        if shingle:
+            out[shingle] += 1
+    return out
+
+
+def shingle_match(true: str, pred: str) -> tuple[float, float, float]:
+    """(tp, fp, fn) over 4-token shingles, normalised to sum to 1 (all 0 when both empty)."""
+    t, p = _shingles(true), _shingles(pred)
+    tp = fp = fn = 0.0
+    for key in t.keys() | p.keys():
+        tc, pc = t.get(key, 0), p.get(key, 0)
+        tp += min(tc, pc)
+        fp += max(0, pc - tc)
+        fn += max(0, tc - pc)
+    total = tp + fp + fn
+    if total > 0:
+        tp, fp, fn = tp / total, fp / total, fn / total
+    return tp, fp, fn
+
+
+@dataclass
+class BodyScore:
+    f1: float
+    precision: float
+    recall: float
+    pages: int
+
+
+def body_score(pairs: Iterable[tuple[str, str]]) -> BodyScore:
+    """The benchmark's F1 over (truth, prediction) pairs, one per page."""
+    precisions: list[float] = []
+    recalls: list[float] = []
+    pages = 0
+    for true, pred in pairs:
+        pages += 1
+        tp, fp, fn = shingle_match(true, pred)
+        if tp + fp > 0:
+            precisions.append(tp / (tp + fp))
+        if tp + fn > 0:
+            recalls.append(tp / (tp + fn))
+    p = sum(precisions) / len(precisions) if precisions else 0.0
+    r = sum(recalls) / len(recalls) if recalls else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return BodyScore(f1=f1, precision=p, recall=r, pages=pages)
+
+
+def page_f1(true: str, pred: str) -> float:
+    tp, fp, fn = shingle_match(true, pred)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class AebPage:
+    page_id: str
+    url: str
+    html: str
+    body: str
+
+
+def aeb_pages(fixtures: Path) -> list[AebPage]:
+    folder = fixtures / "aeb-dev"
+    truth = json.loads((folder / "ground-truth.json").read_text("utf-8"))
+    pages = []
+    for page_id in sorted(truth):
+        raw = gzip.decompress((folder / "html" / f"{page_id}.html.gz").read_bytes())
+        pages.append(
+            AebPage(
+                page_id=page_id,
+                url=truth[page_id].get("url") or f"https://example.invalid/{page_id}",
+                html=raw.decode("utf-8", "replace"),
+                body=truth[page_id].get("articleBody") or "",
+            )
+        )
+    return pages
+
+
+# ---------------------------------------------------------------------------- metadata
+
+
+@dataclass
+class ReadabilityPage:
+    name: str
+    html: str
+    title: str | None
+    byline: str | None
+    published: str | None
+
+
+def readability_pages(fixtures: Path) -> list[ReadabilityPage]:
+    folder = fixtures / "readability"
+    pages = []
+    for meta_file in sorted(folder.glob("*/expected-metadata.json")):
+        meta = json.loads(meta_file.read_text("utf-8"))
+        raw = gzip.decompress((meta_file.parent / "source.html.gz").read_bytes())
+        pages.append(
+            ReadabilityPage(
+                name=meta_file.parent.name,
+                html=raw.decode("utf-8", "replace"),
+                title=meta.get("title") or None,
+                byline=meta.get("byline") or None,
+                published=meta.get("publishedTime") or None,
+            )
+        )
+    return pages
+
+
+def _norm(text: str | None) -> str:
+    text = unicodedata.normalize("NFKC", text or "")
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return " ".join(text.split())
+
+
+_SEPARATORS = re.compile(r"\s+(?:[|\-–—·•»:]|::)\s+")
+
+
+def headline_exact(expected: str | None, got: str | None) -> bool:
+    """Same text once whitespace and typographic quotes are normalised."""
+    return bool(expected) and _norm(expected) == _norm(got)
+
+
+def headline_match(expected: str | None, got: str | None) -> bool:
+    """Exact, or equal to one side of a site-name separator in the expected title
+    (Readability.js keeps "Headline | Site" when the headline alone is short)."""
+    if headline_exact(expected, got):
+        return True
+    if not expected or not got:
+        return False
+    parts = _SEPARATORS.split(_norm(expected))
+    return len(parts) > 1 and _norm(got) in (
+        _norm(" - ".join(parts[:-1])),
+        _norm(" - ".join(parts[1:])),
+        *parts,
+    )
+
+
+_NAME_TOKEN = re.compile(r"\w+")
+_NOT_NAME = frozenset({"by", "and", "with", "avec", "et", "und", "y", "von", "par"})
+
+
+def author_match(byline: str | None, authors: list[str] | None) -> bool:
+    """Every name word of the expected byline and ours agree (case-insensitive, "By" and
+    "and" ignored, order free)."""
+    if not byline:
+        return False
+
+    def words(text: str) -> set[str]:
+        return {w for w in _NAME_TOKEN.findall(_norm(text).lower()) if w not in _NOT_NAME}
+
+    got = words(" ".join(authors or []))
+    return bool(got) and got == words(byline)
+
+
+def date_match(expected: str | None, got: str | None) -> bool:
+    """Same calendar day as written (the first 10 characters of ISO 8601)."""
+    if not expected or not got:
+        return False
+    m = re.match(r"\d{4}-\d{2}-\d{2}", expected.strip())
+    return bool(m) and got.strip()[:10] == m.group(0)

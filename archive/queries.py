@@ -153,39 +153,62 @@ def _one_line(exc: BaseException) -> str:
 def search_articles(db: Database, terms: str, limit: int = 20) -> list[dict[str, Any]]:
     """Articles matching ``terms`` (every word, quoted: FTS operators are not interpreted),
     best first by FTS5 rank (bm25), each with a highlighted ``snippet``."""
-    match = _fts_match(db, terms)
-    if not match:
-        return []
-    sql = f"""
-        SELECT articles.canonical_url, articles.headline, articles.published_at,
-               snippet(articles_fts, -1, ?, ?, ?, {SNIPPET_TOKENS}) AS snippet,
-               articles_fts.rank AS rank
+    return _ranked(
+        db,
+        terms,
+        limit,
+        "articles_fts",
+        """
+        SELECT articles_fts.rowid AS _rowid, articles.canonical_url, articles.headline,
+               articles.published_at,
+               snippet(articles_fts, -1, ?, ?, ?, {tokens}) AS snippet
         FROM articles_fts JOIN articles ON articles.rowid = articles_fts.rowid
-        WHERE articles_fts MATCH ?
-        ORDER BY articles_fts.rank, articles.canonical_url
-        LIMIT ?
-    """
-    return _search(db, sql, [SNIPPET_START, SNIPPET_END, SNIPPET_ELLIPSIS, match, limit])
+        WHERE articles_fts MATCH ? AND articles_fts.rowid IN ({rowids})
+        """,
+    )
 
 
 def search_comments(db: Database, terms: str, limit: int = 20) -> list[dict[str, Any]]:
     """Comments matching ``terms``, best first, with the article they belong to."""
-    match = _fts_match(db, terms)
-    if not match:
-        return []
-    sql = f"""
-        SELECT comments.article_url, comments.comment_id, comments.author,
-               comments.published_at, articles.headline,
-               snippet(comments_fts, -1, ?, ?, ?, {SNIPPET_TOKENS}) AS snippet,
-               comments_fts.rank AS rank
+    return _ranked(
+        db,
+        terms,
+        limit,
+        "comments_fts",
+        """
+        SELECT comments_fts.rowid AS _rowid, comments.article_url, comments.comment_id,
+               comments.author, comments.published_at, articles.headline,
+               snippet(comments_fts, -1, ?, ?, ?, {tokens}) AS snippet
         FROM comments_fts
         JOIN comments ON comments.rowid = comments_fts.rowid
         LEFT JOIN articles ON articles.canonical_url = comments.article_url
-        WHERE comments_fts MATCH ?
-        ORDER BY comments_fts.rank, comments.article_url, comments.position
-        LIMIT ?
-    """
-    return _search(db, sql, [SNIPPET_START, SNIPPET_END, SNIPPET_ELLIPSIS, match, limit])
+        WHERE comments_fts MATCH ? AND comments_fts.rowid IN ({rowids})
+        """,
+    )
+
+
+def _ranked(
+    db: Database, terms: str, limit: int, fts: str, details_sql: str
+) -> list[dict[str, Any]]:
+    """Two steps, so that ranking stays inside FTS5's own ``ORDER BY rank LIMIT`` and the
+    snippets (the costly part) are made for the returned rows only."""
+    match = _fts_match(db, terms)
+    if not match:
+        return []
+    top = _search(
+        db,
+        f"SELECT rowid, rank FROM {fts} WHERE {fts} MATCH ? ORDER BY rank LIMIT ?",
+        [match, limit],
+    )
+    if not top:
+        return []
+    rank = {row["rowid"]: row["rank"] for row in top}
+    sql = details_sql.format(tokens=SNIPPET_TOKENS, rowids=", ".join("?" for _ in rank))
+    rows = _search(db, sql, [SNIPPET_START, SNIPPET_END, SNIPPET_ELLIPSIS, match, *rank])
+    rows.sort(key=lambda row: (rank[row["_rowid"]], row["_rowid"]))
+    for row in rows:
+        row["rank"] = rank[row.pop("_rowid")]
+    return rows
 
 
 def _fts_match(db: Database, terms: str) -> str:

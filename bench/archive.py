@@ -1,0 +1,130 @@
+"""Archive benchmark: ingest rate and ranked full-text search at scale.
+
+    python bench/archive.py                         # 100 000 articles
+    python bench/archive.py --articles 2000 --no-record
+
+Articles (with their comment threads) come from the demo site's content, built before
+the clock starts, and go through the one write path (``ArchiveWriter``), FTS triggers
+included. Search runs ``archive.queries.search_articles`` (ranked, top 20) for common,
+medium and rare words picked by their document frequency in the archive just built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from archive.db import open_readonly
+from archive.queries import search_articles
+from archive.writer import ArchiveWriter
+from bench.report import record, stamp, table
+from scraper.demosite import build_site
+from scraper.demosite.truth import article_truth
+from scraper.items import Article, article_from_dict
+
+BATCH = 2000
+
+
+def articles(n: int) -> Iterator[list[Article]]:
+    """The demo site's articles as items, in batches (built outside the timed part)."""
+    site = build_site(n)
+    for i in range(0, n, BATCH):
+        yield [
+            article_from_dict(article_truth(site, a, "http://demo.test"))
+            for a in site.articles[i : i + BATCH]
+        ]
+
+
+def ingest(db: Path, n: int) -> tuple[float, int, int]:
+    """Seconds spent writing, articles and comments written."""
+    spent, n_articles, n_comments = 0.0, 0, 0
+    with ArchiveWriter(db, batch_size=50) as writer:
+        crawl = writer.start_crawl("bench", {}, [])
+        for batch in articles(n):
+            began = time.perf_counter()
+            for article in batch:
+                writer.write_article(article, crawl)
+            writer.flush()
+            spent += time.perf_counter() - began
+            n_articles += len(batch)
+            n_comments += sum(len(a.comments) for a in batch)
+        writer.finish_crawl(crawl, "finished", {})
+    return spent, n_articles, n_comments
+
+
+def pick_terms(db: Path, n_docs: int) -> dict[str, str]:
+    """Words whose document frequency is nearest to 30 % (common), 1 % and 0.02 % (rare)."""
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute("create virtual table temp.vocab using fts5vocab(main, articles_fts, row)")
+        rows = conn.execute("select term, doc from temp.vocab where length(term) > 3").fetchall()
+    finally:
+        conn.close()
+    targets = {"common": 0.30, "medium": 0.01, "rare": 0.0002}
+    out = {}
+    for name, share in targets.items():
+        want = max(1, share * n_docs)
+        out[name] = min(rows, key=lambda r: abs(r[1] - want))[0]
+    return out
+
+
+def time_queries(db: Path, query: str, repeat: int) -> tuple[float, float, int]:
+    conn = open_readonly(db)
+    try:
+        search_articles(conn, query, limit=20)  # warm the page cache
+        times, hits = [], 0
+        for _ in range(repeat):
+            began = time.perf_counter()
+            hits = len(search_articles(conn, query, limit=20))
+            times.append((time.perf_counter() - began) * 1000)
+    finally:
+        conn.close()
+    times.sort()
+    return statistics.median(times), times[int(0.95 * (len(times) - 1))], hits
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--no-record", action="store_true", help="don't write docs/benchmarks.md")
+    opts = parser.parse_args(argv)
+
+    rows: list[list[str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "archive.db"
+        spent, n_articles, n_comments = ingest(db, opts.articles)
+        rows.append([
+            f"ingest, {n_articles} articles + {n_comments} comments, FTS by triggers",
+            f"{n_articles / spent:,.0f} articles/s ({n_comments / spent:,.0f} comments/s)", "",
+        ])  # fmt: skip
+        terms = pick_terms(db, n_articles)
+        queries = {**terms, "two common": f"{terms['common']} {terms['medium']}"}
+        for name, query in queries.items():
+            p50, p95, hits = time_queries(db, query, opts.repeat)
+            target = "p50 ≤ 5 ms" if name == "common" else ""
+            rows.append([
+                f"ranked FTS top 20, {name} ({query!r}), {n_articles} articles",
+                f"p50 {p50:.2f} ms, p95 {p95:.2f} ms ({hits} hits)", target,
+            ])  # fmt: skip
+        rows.append(["archive size", f"{db.stat().st_size / 1e6:.0f} MB", ""])
+
+    text = table(["measure", "result", "target"], rows)
+    print(text)
+    if not opts.no_record:
+        record(
+            "archive",
+            f"### Archive ({stamp()})\n\n`python bench/archive.py --articles {opts.articles}`\n\n{text}\n",
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""Each benchmark runs end to end at a tiny size, so the scripts cannot rot.
+
+These check that the tables come out; they time nothing (the numbers are the scripts'
+business, recorded in docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _bench(script: str, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, str(REPO / "bench" / script), *args, "--no-record"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def test_crawl_benchmark_runs() -> None:
+    out = _bench(
+        "crawl.py", "--articles", "12", "--rounds", "1", "--latency", "0.005", "--rss-articles", "0"
+    )
+    assert "CPU ms/page" in out and "chain, startup excluded" in out
+    assert len([line for line in out.splitlines() if line.startswith("| ")]) == 4  # header + 3
+
+
+def test_archive_benchmark_runs() -> None:
+    out = _bench("archive.py", "--articles", "150", "--repeat", "3")
+    assert "ingest, 150 articles" in out
+    for kind in ("common", "medium", "rare"):
+        assert f"ranked FTS top 20, {kind}" in out

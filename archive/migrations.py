@@ -133,3 +133,130 @@ COMMENT_COLUMNS: tuple[str, ...] = (
     "text",
     "depth",
 )
+
+
+# -- issue #4: raw captures, revisions, removals (m1NN) ----------------------------------
+
+
+@migrations(name="m101_raw_captures")
+def m101_raw_captures(db: Database) -> None:
+    # Response bodies, compressed, stored once per content digest ("sha256:<hex>" of the
+    # body as received): an unchanged re-fetch costs a captures row and no new body.
+    db.execute(
+        """
+        CREATE TABLE capture_bodies (
+            digest TEXT PRIMARY KEY,
+            codec TEXT NOT NULL,           -- 'zstd' or 'identity'
+            size INTEGER NOT NULL,         -- bytes before compression
+            stored_size INTEGER NOT NULL,  -- bytes of body as stored
+            body BLOB NOT NULL
+        )
+        """
+    )
+    # One row per fetched response (article pages, comment pages, robots.txt, errors).
+    db.execute(
+        """
+        CREATE TABLE captures (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,             -- the response URL (after redirects)
+            request_url TEXT,              -- the URL requested, when different
+            status INTEGER NOT NULL,
+            headers TEXT NOT NULL,         -- JSON list of [name, value] pairs, in order
+            fetched_at TEXT NOT NULL,      -- UTC, ISO 8601 with microseconds
+            kind TEXT,                     -- 'article', 'comment_page' or 'other'
+            digest TEXT NOT NULL REFERENCES capture_bodies(digest),
+            crawl_id INTEGER REFERENCES crawls(id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_captures_url_fetched_at ON captures (url, fetched_at)")
+    db.execute("CREATE INDEX idx_captures_digest ON captures (digest)")
+
+
+@migrations(name="m102_revisions_and_removals")
+def m102_revisions_and_removals(db: Database) -> None:
+    # Earlier states of an article; ``articles`` always holds the latest.
+    db.execute(
+        """
+        CREATE TABLE article_versions (
+            id INTEGER PRIMARY KEY,
+            canonical_url TEXT NOT NULL REFERENCES articles(canonical_url),
+            snapshot TEXT NOT NULL,        -- JSON: the articles row as it was
+            content_hash TEXT NOT NULL,
+            fetched_at TEXT,               -- when that state was fetched
+            replaced_at TEXT NOT NULL,     -- when a newer state replaced it
+            changed_fields TEXT NOT NULL,  -- JSON list: fields that differ in the newer state
+            chars_added INTEGER NOT NULL,
+            chars_removed INTEGER NOT NULL,
+            crawl_id INTEGER REFERENCES crawls(id)  -- the run that found the newer state
+        )
+        """
+    )
+    db.execute(
+        "CREATE INDEX idx_article_versions_url ON article_versions (canonical_url, replaced_at)"
+    )
+    db.execute("ALTER TABLE articles ADD COLUMN removed_at TEXT")  # URL answered 404/410
+    db.execute("ALTER TABLE comments ADD COLUMN last_seen_at TEXT")
+    db.execute("ALTER TABLE comments ADD COLUMN removed_at TEXT")  # gone from a live page
+    db.execute("UPDATE comments SET last_seen_at = first_seen_at")
+
+
+# -- issue #5: persisted crawl frontier, conditional-request state, run counts (m2NN) ----
+
+
+@migrations(name="m201_frontier")
+def m201_frontier(db: Database) -> None:
+    # The crawl frontier: every request a run means to make, persisted before it is made
+    # and settled only once its results are committed, so a killed run is resumed by the
+    # next one without losing or repeating anything (scraper/frontier.py).
+    db.execute(
+        """
+        CREATE TABLE frontier (
+            key TEXT PRIMARY KEY,          -- canonical URL
+            url TEXT NOT NULL,             -- the URL to request
+            kind TEXT NOT NULL,            -- 'article', 'listing', 'sitemap' or 'feed'
+            meta TEXT NOT NULL,            -- JSON: walk direction, discovery source, ...
+            priority INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'leased', 'done', 'failed')),
+            reason TEXT,                   -- why it failed or was skipped
+            added_at TEXT NOT NULL,
+            leased_at TEXT,
+            settled_at TEXT,
+            crawl_id INTEGER REFERENCES crawls(id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_frontier_state ON frontier (state)")
+    # What the server said about an article page last time: validators for conditional
+    # requests (If-None-Match / If-Modified-Since) and when it was last checked.
+    db.execute(
+        """
+        CREATE TABLE fetch_state (
+            url TEXT PRIMARY KEY,          -- canonical URL of the article
+            etag TEXT,
+            last_modified TEXT,            -- the Last-Modified header as sent
+            status INTEGER,                -- 200, 304, 404, 410, ...
+            checked_at TEXT NOT NULL,      -- UTC, ISO 8601
+            crawl_id INTEGER REFERENCES crawls(id)
+        )
+        """
+    )
+
+
+@migrations(name="m202_crawl_counts")
+def m202_crawl_counts(db: Database) -> None:
+    for statement in (
+        # 304 answers to conditional requests: known articles the server says are unchanged.
+        "ALTER TABLE crawls ADD COLUMN articles_not_modified INTEGER NOT NULL DEFAULT 0",
+        # Known articles that now answer 404/410.
+        "ALTER TABLE crawls ADD COLUMN articles_gone INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE crawls ADD COLUMN requests_sent INTEGER NOT NULL DEFAULT 0",
+        # JSON object: where article URLs came from (chain, sitemap, feed, listing) -> count.
+        "ALTER TABLE crawls ADD COLUMN discovered TEXT",
+        # JSON object: the prev/next chain as archived: segments, breaks, cycles.
+        "ALTER TABLE crawls ADD COLUMN chain TEXT",
+        # The crawl (killed or stopped) whose unfinished frontier this run resumed.
+        "ALTER TABLE crawls ADD COLUMN resumed_crawl_id INTEGER",
+    ):
+        db.execute(statement)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -19,8 +19,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from archive.captures import Capture, insert_capture
 from archive.db import ArchiveError, open_archive
 from archive.migrations import ARTICLE_JSON_COLUMNS, COMMENT_COLUMNS
+from archive.revisions import diff_rows, record_version
 from scraper.extract.urls import canonicalize_url
 from scraper.items import ARTICLE_FIELDS, Article, Comment, article_to_dict
 
@@ -30,6 +32,25 @@ CRAWL_STATUSES = ("running", "finished", "stopped", "failed")
 CRAWL_STAT_COUNTS = ("pages_fetched", "requests_failed", "items_skipped")
 # Fields left out of content_hash: they change on every fetch without the content changing.
 UNHASHED_FIELDS = frozenset({"fetched_at"})
+
+
+@dataclass
+class FetchNote:
+    """What a crawl learnt about one article page, committed with the article's batch.
+
+    ``frontier_keys`` are settled (marked done) in the same transaction, so a killed crawl
+    never forgets a page whose result was not written. ``etag`` and ``last_modified`` are
+    the validators for the next conditional request; ``not_modified``: a 304 answer.
+    """
+
+    url: str  # canonical URL of the article
+    frontier_keys: tuple[str, ...] = ()
+    etag: str | None = None
+    last_modified: str | None = None
+    status: int = 200
+    checked_at: str | None = None
+    not_modified: bool = False
+    gone: bool = False
 
 
 def utc_now() -> str:
@@ -86,6 +107,13 @@ class ArchiveWriter:
         self.crawl_id: int | None = None
         self._crawl_counts: dict[int, Counter[str]] = {}
         self._buffer: list[tuple[Article, int | None]] = []
+        # Raw captures and 404/410 removals, written first by the next flush().
+        self._captures: list[Capture] = []
+        self._removals: list[tuple[str, str]] = []  # (url, removed_at)
+        # Articles written with track_presence=False (offline re-extraction).
+        self._untracked: set[int] = set()
+        # Fetch notes (validators, frontier keys to settle), written after the articles.
+        self._notes: list[tuple[FetchNote, int | None]] = []
         self._closed = False
 
     # -- crawls ---------------------------------------------------------------------------
@@ -132,6 +160,12 @@ class ArchiveWriter:
             "items_skipped": int(stats.get("items_skipped", sum(skipped.values()))),
             "skipped": _json(skipped),
             "errors": json.dumps(list(stats.get("errors") or []), ensure_ascii=False),
+            "articles_not_modified": counts["not_modified"],
+            "articles_gone": counts["gone"],
+            "requests_sent": int(stats.get("requests_sent") or 0),
+            "discovered": _json(dict(stats.get("discovered") or {})),
+            "chain": _json(stats["chain"]) if stats.get("chain") is not None else None,
+            "resumed_crawl_id": stats.get("resumed_crawl_id"),
         }
         assignments = ", ".join(f"{name} = :{name}" for name in values)
         with self.db.atomic():
@@ -144,26 +178,69 @@ class ArchiveWriter:
 
     # -- articles -------------------------------------------------------------------------
 
-    def write_article(self, article: Article, crawl_id: int | None = None) -> None:
+    def write_article(
+        self, article: Article, crawl_id: int | None = None, *, track_presence: bool = True
+    ) -> None:
         """Buffer ``article`` (written by the next :meth:`flush`, automatic every
-        ``batch_size`` articles). ``crawl_id`` defaults to the crawl this writer started."""
+        ``batch_size`` articles). ``crawl_id`` defaults to the crawl this writer started.
+
+        ``track_presence``: the article was just fetched, so its comments are seen now
+        (``last_seen_at``), stored comments missing from its thread get ``removed_at``, and
+        a ``removed_at`` of the article is cleared. Offline re-extraction passes ``False``.
+        """
         self._check_open()
         self._buffer.append((article, crawl_id if crawl_id is not None else self.crawl_id))
+        if not track_presence:
+            self._untracked.add(id(article))
         if len(self._buffer) >= self.batch_size:
             self.flush()
 
+    def write_capture(self, capture: Capture) -> None:
+        """Buffer one fetched response (body stored once per digest); its ``crawl_id``
+        defaults to the crawl this writer started."""
+        self._check_open()
+        if capture.crawl_id is None:
+            capture.crawl_id = self.crawl_id
+        self._captures.append(capture)
+        if len(self._captures) >= 4 * self.batch_size:
+            self.flush()
+
+    def mark_removed(self, url: str, removed_at: str | None = None) -> None:
+        """The archived article at ``url`` now answers 404/410: set its ``removed_at``
+        (kept if already set). Nothing is deleted; a URL not archived is ignored."""
+        self._check_open()
+        self._removals.append((url, removed_at or utc_now()))
+
     def flush(self) -> None:
         """Write the buffered articles, their comments and links in one transaction."""
-        if not self._buffer:
+        if not self._buffer and not self._captures and not self._removals and not self._notes:
             return
         self._check_open()
         batch = Counter[tuple[int | None, str]]()
         with self.db.atomic():
+            for capture in self._captures:
+                insert_capture(self.db, capture)
+            for url, removed_at in self._removals:
+                self.db.execute(
+                    "UPDATE articles SET removed_at = ? "
+                    "WHERE canonical_url IN (?, ?) AND removed_at IS NULL",
+                    [removed_at, canonicalize_url(url), url],
+                )
             for article, crawl_id in self._buffer:
                 for key, n in self._write_one(article, crawl_id).items():
                     batch[crawl_id, key] += n
+            for note, crawl_id in self._notes:
+                self._write_note(note, crawl_id)
         # Counted only once the transaction committed.
         self._buffer.clear()
+        self._captures.clear()
+        self._removals.clear()
+        for note, crawl_id in self._notes:
+            if crawl_id is not None and (note.not_modified or note.gone):
+                key = "not_modified" if note.not_modified else "gone"
+                self._crawl_counts.setdefault(crawl_id, Counter())[key] += 1
+        self._notes.clear()
+        self._untracked.clear()
         for (crawl_id, key), n in batch.items():
             self.counts[key] += n
             if crawl_id is not None:
@@ -182,17 +259,52 @@ class ArchiveWriter:
                     "UPDATE articles SET fetched_at = ? WHERE canonical_url = ?",
                     [article.fetched_at, key],
                 )
+            if id(article) not in self._untracked:
+                self._track_presence(article, now)
             return Counter(unchanged=1)
         row = {**article_row(article), "content_hash": digest, "crawl_id": crawl_id}
         if stored is None:
             self.db["articles"].insert({**row, "first_seen_at": now})
             result = Counter(new=1)
         else:
+            self._keep_version(key, row, now, crawl_id)
             self.db["articles"].update(key, row)
             result = Counter(updated=1)
         result["comments_written"] = self._write_comments(key, article.comments, now)
         self._write_links(article, now)
+        if id(article) not in self._untracked:
+            self._track_presence(article, now)
         return result
+
+    def _keep_version(self, key: str, row: dict[str, Any], now: str, crawl_id: int | None) -> None:
+        """Before the row at ``key`` is replaced by ``row``: keep it in
+        ``article_versions`` if its content (not only its comments or links) changes."""
+        old = next(iter(self.db.query("SELECT * FROM articles WHERE canonical_url = ?", [key])))
+        summary = diff_rows(old, row)
+        if summary:
+            record_version(self.db, old, summary, now, crawl_id)
+
+    def _track_presence(self, article: Article, now: str) -> None:
+        """The article was fetched now: its comments are seen, the stored ones missing
+        from a thread read from the page are removed, and the article is not removed."""
+        key = article.canonical_url
+        ids = json.dumps([c.comment_id for c in article.comments])
+        self.db.execute(
+            "UPDATE comments SET last_seen_at = ?, removed_at = NULL "
+            "WHERE article_url = ? AND comment_id IN (SELECT value FROM json_each(?))",
+            [now, key, ids],
+        )
+        if article.comments_source == "html":
+            self.db.execute(
+                "UPDATE comments SET removed_at = ? WHERE article_url = ? AND removed_at IS NULL "
+                "AND comment_id NOT IN (SELECT value FROM json_each(?))",
+                [now, key, ids],
+            )
+        self.db.execute(
+            "UPDATE articles SET removed_at = NULL "
+            "WHERE canonical_url = ? AND removed_at IS NOT NULL",
+            [key],
+        )
 
     def _write_comments(self, article_url: str, comments: list[Comment], now: str) -> int:
         stored = {
@@ -217,6 +329,7 @@ class ArchiveWriter:
                         "comment_id": comment.comment_id,
                         **row,
                         "first_seen_at": now,
+                        "last_seen_at": now,
                     }
                 )
             else:
@@ -251,6 +364,38 @@ class ArchiveWriter:
                 self.db["links"].update(
                     (article.canonical_url, rel), {"to_url": to_url, "title": title}
                 )
+
+    # -- fetch notes (conditional requests, the crawl frontier) ----------------------------
+
+    def note_fetch(self, note: FetchNote, crawl_id: int | None = None) -> None:
+        """Buffer what a crawl learnt about a page (see :class:`FetchNote`); written by the
+        next :meth:`flush`, after any article buffered before it."""
+        self._check_open()
+        self._notes.append((note, crawl_id if crawl_id is not None else self.crawl_id))
+        if len(self._notes) >= 4 * self.batch_size:
+            self.flush()
+
+    def _write_note(self, note: FetchNote, crawl_id: int | None) -> None:
+        checked_at = note.checked_at or utc_now()
+        if note.not_modified:
+            # A 304 keeps the validators we sent; only the check is new.
+            self.db.execute(
+                "UPDATE fetch_state SET status = 304, checked_at = ?, crawl_id = ? WHERE url = ?",
+                [checked_at, crawl_id, note.url],
+            )
+        else:
+            self.db.execute(
+                "INSERT INTO fetch_state (url, etag, last_modified, status, checked_at, crawl_id) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, "
+                "last_modified = excluded.last_modified, status = excluded.status, "
+                "checked_at = excluded.checked_at, crawl_id = excluded.crawl_id",
+                [note.url, note.etag, note.last_modified, note.status, checked_at, crawl_id],
+            )
+        for key in note.frontier_keys:
+            self.db.execute(
+                "UPDATE frontier SET state = 'done', settled_at = ? WHERE key = ?",
+                [checked_at, key],
+            )
 
     # -- lifecycle ------------------------------------------------------------------------
 

@@ -1,13 +1,17 @@
-"""The item pipeline: hands every ``Article`` to the archive's one write path."""
+"""The item pipeline: hands every ``Article``, and every fetched response as a raw
+capture, to the archive's one write path."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.http import Request, Response
 
+from archive.captures import Capture
 from archive.writer import ArchiveWriter
 
 from .items import Article
@@ -24,6 +28,8 @@ class ArchivePipeline:
         self.writer: ArchiveWriter | None = None
         self.crawl_id: int | None = None
         crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
+        if crawler.settings.getbool("ARCHIVE_CAPTURES", True):
+            crawler.signals.connect(self._response_received, signal=signals.response_received)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -44,6 +50,17 @@ class ArchivePipeline:
         assert self.writer is not None
         self.writer.write_article(item, self.crawl_id)
         return item
+
+    def _response_received(self, response: Response, request: Request, spider: Any) -> None:
+        """Keep every fetched response (after redirects and decompression) as a raw
+        capture; a 404/410 answer for an archived article marks it removed."""
+        if self.writer is None:
+            return
+        capture = response_capture(response, request)
+        self.writer.write_capture(capture)
+        if response.status in REMOVED_STATUSES and capture.kind == "article":
+            for url in {request.url, response.url}:
+                self.writer.mark_removed(url, capture.fetched_at)
 
     def close_spider(self, spider: Any = None) -> None:
         if self.writer is not None:
@@ -73,3 +90,27 @@ class ArchivePipeline:
                 )
         finally:
             writer.close()
+
+
+# Answers that mean an article is gone.
+REMOVED_STATUSES = (404, 410)
+# Which callback a request was for -> the capture's kind.
+_CAPTURE_KINDS = {"parse_article": "article", "parse_comment_page": "comment_page"}
+
+
+def response_capture(response: Response, request: Request) -> Capture:
+    """A Scrapy response as plain capture data, fetched now."""
+    callback = getattr(request.callback, "__name__", None)
+    return Capture(
+        url=response.url,
+        request_url=request.url,
+        status=response.status,
+        headers=[
+            (name.decode("latin-1"), value.decode("latin-1"))
+            for name, values in response.headers.items()
+            for value in values
+        ],
+        body=response.body,
+        fetched_at=datetime.now(UTC).isoformat(timespec="microseconds"),
+        kind=_CAPTURE_KINDS.get(callback or "", "other"),
+    )

@@ -32,5 +32,8 @@ ITEM_PIPELINES = {"scraper.pipelines.ArchivePipeline": 300}
 ARCHIVE_DB = "archive.db"
 # Articles written per transaction.
 ARCHIVE_BATCH_SIZE = 20
+# Keep every fetched response (status, headers, body zstd-compressed and stored once per
+# digest) in the archive: the record `newsarchive reparse` and WARC export work from.
+ARCHIVE_CAPTURES = True
 
 FEED_EXPORT_ENCODING = "utf-8"

@@ -141,12 +141,25 @@ def _is_noise(el: HtmlElement) -> bool:
     return bool(attrs) and bool(_NOISE.search(attrs))
 
 
+_NEVER_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "iframe"})
+
+
 def _strip_noise(root: HtmlElement, headline: str | None) -> None:
     doomed = []
+    total: int | None = None
     for el in root.iterdescendants():
         if not isinstance(el.tag, str):
             doomed.append(el)  # comments and processing instructions
-        elif _is_noise(el) or (headline and el.tag == "h1" and _text(el) == headline):
+        elif _is_noise(el):
+            if el.tag not in _NEVER_TEXT:
+                # a wrapper holding most of the article (a <form> around the page, a
+                # "has-ads" layout div) is not noise
+                if total is None:
+                    total = len(_text(root))
+                if total and len(_text(el)) > 0.5 * total:
+                    continue
+            doomed.append(el)
+        elif headline and el.tag == "h1" and _text(el) == headline:
             doomed.append(el)
     for el in doomed:
         if el.getparent() is not None:
@@ -231,29 +244,132 @@ def _clean_html(root: HtmlElement) -> str:
     return re.sub(r"\n\s*\n+", "\n", html).strip()
 
 
+_POSITIVE = re.compile(
+    r"article|body|content|entry|main|page|post|text|story|blog|prose|rich-?text", re.I
+)
+_NEGATIVE = re.compile(
+    r"comment|footer|footnote|masthead|meta|outbrain|promo|related|scroll|share|shoutbox"
+    r"|sidebar|skyscraper|sponsor|shopping|tags|widget|rail|banner|consent|cookie|privacy"
+    r"|newsletter|subscribe|modal|popup|nav|menu",
+    re.I,
+)
+
+
+def _holds_page(el: HtmlElement) -> bool:
+    """A wrapper around the page's main structure (an ASP.NET ``<form>``, a
+    ``div.Page-ad-margins``) is not noise, whatever its tag or class says."""
+    return el.tag in ("form", "div", "section", "span") and any(
+        el.find(f".//{tag}") is not None for tag in ("h1", "article", "main")
+    )
+
+
+class _Regions:
+    """Per-page caches: whether an element is (inside) noise, and its class weight."""
+
+    def __init__(self) -> None:
+        self.under: dict[HtmlElement, bool] = {}
+        self.weights: dict[HtmlElement, float] = {}
+
+    def under_noise(self, el: HtmlElement) -> bool:
+        chain: list[HtmlElement] = []
+        node: HtmlElement | None = el
+        verdict = False
+        while node is not None and node.tag not in ("html", "body"):
+            known = self.under.get(node)
+            if known is not None:
+                verdict = known
+                break
+            chain.append(node)
+            if _is_noise(node) and not _holds_page(node):
+                verdict = True
+                break
+            node = node.getparent()
+        for n in chain:
+            self.under[n] = verdict
+        return verdict
+
+    def weight(self, el: HtmlElement) -> float:
+        w = self.weights.get(el)
+        if w is None:
+            attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+            w = 0.0
+            if el.tag in ("article", "main") or el.get("itemprop") == "articleBody":
+                w += 25
+            if attrs.strip():
+                if _NEGATIVE.search(attrs):
+                    w -= 25
+                if _POSITIVE.search(attrs):
+                    w += 25
+            self.weights[el] = w
+        return w
+
+
+def _link_density(el: HtmlElement, length: int) -> float:
+    if not length:
+        return 0.0
+    links = sum(len("".join(a.itertext()).strip()) for a in el.iter("a"))
+    return min(1.0, links / length)
+
+
 def _score_container(tree: HtmlElement) -> HtmlElement | None:
-    """Readability-style: the element whose paragraphs hold the most text."""
+    """Readability-style: paragraphs score their parent (and half their grandparent) by
+    length and commas; candidates are weighted by class and by how little of them is
+    links; siblings of the winner that read like article text are merged in."""
+    regions = _Regions()
     scores: dict[HtmlElement, float] = {}
+    paragraph_text: dict[HtmlElement, int] = {}
     for p in _PARAGRAPHS(tree):
-        if any(_is_noise(a) for a in p.iterancestors() if a.tag not in ("html", "body")):
+        parent = p.getparent()
+        if parent is None or regions.under_noise(p):
             continue
         text = _text(p)
         if len(text) < 25:
             continue
-        link_len = sum(len(_text(a)) for a in p.iter("a"))
-        if link_len > 0.5 * len(text):
+        if _link_density(p, len(text)) > 0.5:
             continue
+        paragraph_text[p] = len(text)
         score = 1 + text.count(",") + min(len(text) / 100, 3)
-        parent = p.getparent()
-        if parent is None:
-            continue
         scores[parent] = scores.get(parent, 0.0) + score
         grand = parent.getparent()
-        if grand is not None and grand.tag not in ("html",):
+        if grand is not None and grand.tag != "html":
             scores[grand] = scores.get(grand, 0.0) + score / 2
     if not scores:
         return None
-    return max(scores, key=lambda el: scores[el])
+    final: dict[HtmlElement, float] = {}
+    for el, score in scores.items():
+        length = len(_text(el)) if score > 3 else 0
+        final[el] = (score + regions.weight(el)) * (1 - _link_density(el, length))
+    top = max(final, key=lambda el: final[el])
+    return _merge_siblings(top, final, paragraph_text)
+
+
+def _merge_siblings(
+    top: HtmlElement, final: dict[HtmlElement, float], paragraph_text: dict[HtmlElement, int]
+) -> HtmlElement:
+    """The winner plus siblings that score well or are long plain paragraphs, in a new
+    ``<div>`` (document order); the winner itself when nothing joins it."""
+    parent = top.getparent()
+    if parent is None or parent.tag in ("html",):
+        return top
+    threshold = max(10.0, final[top] * 0.2)
+    joined: list[HtmlElement] = []
+    for sib in parent:
+        if not isinstance(sib.tag, str):
+            continue
+        if (
+            sib is top
+            or final.get(sib, -1e9) >= threshold
+            or (sib.tag == "p" and paragraph_text.get(sib, 0) >= 80)
+        ):
+            joined.append(sib)
+    if len(joined) == 1:
+        return top
+    wrapper = lxml.html.Element("div")
+    for el in joined:
+        clone = copy.deepcopy(el)
+        clone.tail = None
+        wrapper.append(clone)
+    return wrapper
 
 
 def extract_body(tree: HtmlElement, url: str, headline: str | None = None) -> Body:

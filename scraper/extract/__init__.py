@@ -7,6 +7,9 @@ its field, and ``Article.sources`` says which source filled it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from lxml.html import HtmlElement
 
 from ..items import Article, Image
@@ -15,16 +18,23 @@ from .body import extract_body
 from .comments import CommentThread, extract_comments, merge_comment_pages
 from .dom import parse_html
 from .navigation import Neighbours, find_neighbours
+from .profile_apply import SOURCE, ProfileBody, profile_fields, profile_neighbours, profile_thread
+from .profiles import Profile, ProfileError, load_profile
 from .structured import read_structured
 from .urls import canonicalize_url, strip_comment_page
 
 __all__ = [
     "CommentThread",
     "Neighbours",
+    "Profile",
+    "ProfileError",
     "extract_article",
     "extract_article_page",
     "extract_comments",
+    "extract_thread",
     "find_neighbours",
+    "find_page_neighbours",
+    "load_profile",
     "merge_comment_pages",
     "parse_html",
 ]
@@ -36,14 +46,18 @@ def extract_article(
     *,
     encoding: str | None = None,
     fetched_at: str | None = None,
+    profile: Profile | None = None,
 ) -> Article:
     """Everything the page says about its article, with each field's source.
 
     ``html`` may be text, bytes (decoded by ``encoding``, the page's ``<meta>`` charset,
     then UTF-8) or an already parsed ``lxml.html`` tree, which is only read. Missing fields
-    stay empty; this function never raises on malformed input.
+    stay empty; this function never raises on malformed input. With a site ``profile``
+    (:func:`load_profile`), each field the profile finds wins, with source ``profile``.
     """
-    return extract_article_page(html, url, encoding=encoding, fetched_at=fetched_at)[0]
+    return extract_article_page(
+        html, url, encoding=encoding, fetched_at=fetched_at, profile=profile
+    )[0]
 
 
 def extract_article_page(
@@ -52,10 +66,13 @@ def extract_article_page(
     *,
     encoding: str | None = None,
     fetched_at: str | None = None,
+    profile: Profile | None = None,
 ) -> tuple[Article, CommentThread]:
     """The article and this page's comment thread (its page number and the thread's other
     pages), for the spider, which merges the thread's pages into the article."""
     tree = parse_html(html, encoding)
+    if profile is not None:
+        return _profiled(tree, url, fetched_at, profile)
     st = read_structured(tree, url)
     sources: dict[str, str] = {}
 
@@ -121,6 +138,123 @@ def extract_article_page(
         next_title=neighbours.next_title,
         comments=list(thread.comments),
         comment_count=thread.comment_count,
+        comments_source=thread.comments_source,
+        comment_page_urls=list(thread.page_urls),
+        fetched_at=fetched_at,
+        sources=sources,
+    ), thread
+
+
+def find_page_neighbours(tree: HtmlElement, url: str, profile: Profile | None = None) -> Neighbours:
+    """The previous/next links of a page: the profile's where it finds them."""
+    neighbours = find_neighbours(tree, url)
+    if profile is not None:
+        neighbours = profile_neighbours(profile, tree, url, neighbours)[0]
+    return neighbours
+
+
+def extract_thread(tree: HtmlElement, url: str, profile: Profile | None = None) -> CommentThread:
+    """One page's comment thread: by the profile's ``[comments]`` rules where they apply."""
+    thread = extract_comments(tree, url)
+    if profile is not None:
+        thread = profile_thread(profile, tree, url, thread)
+    return thread
+
+
+def _profiled(
+    tree: HtmlElement, url: str, fetched_at: str | None, profile: Profile
+) -> tuple[Article, CommentThread]:
+    """The assembly with a profile: each field the profile finds wins (source
+    ``profile``); the others, and everything a profile does not name, come from the
+    generic helpers, which only run for the fields still missing."""
+    found = profile_fields(profile, tree, url)
+    st = read_structured(tree, url)
+    sources: dict[str, str] = {}
+
+    def pick(name: str, generic: Callable[[], tuple[Any, str | None]]) -> Any:
+        if name in found:
+            sources[name] = SOURCE
+            return found[name]
+        value, src = generic()
+        if src:
+            sources[name] = src
+        return value
+
+    def dated(name: str, generic: Callable[[], tuple[Any, Any, str | None]]) -> tuple[Any, Any]:
+        if name in found:
+            sources[name] = SOURCE
+            return found[name], found[f"{name}_raw"]
+        value, raw, src = generic()
+        if src:
+            sources[name] = src
+        return value, raw
+
+    canonical = pick("canonical_url", lambda: metadata.canonical(tree, st, url))
+    headline = pick("headline", lambda: metadata.headline(tree, st))
+    description = pick("description", lambda: metadata.description(tree, st))
+    authors = pick("authors", lambda: metadata.authors(tree, st))
+    published_at, published_raw = dated("published_at", lambda: metadata.published(tree, st))
+    modified_at, modified_raw = dated("modified_at", lambda: metadata.modified(tree, st))
+    categories = pick("categories", lambda: metadata.categories(tree, st))
+    section = pick("section", lambda: metadata.section(tree, st, categories))
+    tags = pick("tags", lambda: metadata.tags(tree, st))
+    language = pick("language", lambda: metadata.language(tree, st))
+
+    generic_neighbours = find_neighbours(tree, url)
+    neighbours, sides = profile_neighbours(profile, tree, url, generic_neighbours)
+    for side in ("prev", "next"):
+        if side in sides:
+            sources[f"{side}_url"] = SOURCE
+        elif getattr(neighbours, f"{side}_url") and generic_neighbours.source:
+            sources[f"{side}_url"] = generic_neighbours.source
+
+    thread = extract_thread(tree, url, profile)
+    if thread.source:
+        sources["comments"] = thread.source
+    count = found.get("comment_count", thread.comment_count)
+    if "comment_count" in found:
+        sources["comment_count"] = SOURCE
+
+    body: ProfileBody | None = found.get("body_text")
+    if body is not None:
+        sources["body_text"] = SOURCE
+        body_text, body_html, images = body.text, body.html, body.images
+    else:
+        generic_body = extract_body(tree, url, headline)
+        if generic_body.source:
+            sources["body_text"] = generic_body.source
+        body_text, body_html, images = generic_body.text, generic_body.html, generic_body.images
+    if "images" in found:
+        sources["images"] = SOURCE
+        images = found["images"]
+    else:
+        lead = metadata.lead_image(st, url)
+        if lead and all(img.url != lead for img in images):
+            images = [Image(url=lead, caption=None), *images]
+
+    return Article(
+        url=url,
+        canonical_url=canonicalize_url(strip_comment_page(canonical or url)),
+        headline=headline,
+        description=description,
+        authors=authors,
+        published_at=published_at,
+        published_at_raw=published_raw,
+        modified_at=modified_at,
+        modified_at_raw=modified_raw,
+        section=section,
+        categories=categories,
+        tags=tags,
+        language=language,
+        body_text=body_text,
+        body_html=body_html,
+        images=images,
+        prev_url=neighbours.prev_url,
+        prev_title=neighbours.prev_title,
+        next_url=neighbours.next_url,
+        next_title=neighbours.next_title,
+        comments=list(thread.comments),
+        comment_count=count,
         comments_source=thread.comments_source,
         comment_page_urls=list(thread.page_urls),
         fetched_at=fetched_at,

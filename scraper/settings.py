@@ -35,5 +35,9 @@ ARCHIVE_BATCH_SIZE = 20
 # Keep every fetched response (status, headers, body zstd-compressed and stored once per
 # digest) in the archive: the record `newsarchive reparse` and WARC export work from.
 ARCHIVE_CAPTURES = True
+# A folder of site profiles (*.toml, docs/profiles.md): each page uses the one whose
+# `domains` hold its host; `-a profile=PATH` applies one profile to every page instead.
+# Empty: generic extraction only. A broken profile stops the crawl before any request.
+ARCHIVE_PROFILES = ""
 
 FEED_EXPORT_ENCODING = "utf-8"

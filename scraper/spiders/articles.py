@@ -1,16 +1,23 @@
 """The ``articles`` spider: walk a news site along its previous/next article links.
 
     scrapy crawl articles -a start_url=URL[,URL...] [-a direction=both|older|newer]
-                          [-a max_articles=N] [-s ARCHIVE_DB=PATH]
+                          [-a max_articles=N] [-a profile=PATH] [-s ARCHIVE_DB=PATH]
+                          [-s ARCHIVE_PROFILES=FOLDER]
 
 It only routes: extraction is ``scraper.extract``, storage is the pipeline. For each
 article page it finds the neighbours first and sends those requests before the page's
 heavy work, then extracts the article, fetches the rest of its comment thread page by page,
 merges the comments and yields one ``Article``.
+
+A site profile (``-a profile=PATH``, or the one of the ``ARCHIVE_PROFILES`` folder whose
+``domains`` hold the page's host) wins over generic extraction field by field. Profiles
+are loaded before the first request: a broken one, like a bad ``-a`` argument, stops the
+crawl with one error line and a non-zero exit.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -25,11 +32,12 @@ from twisted.python.failure import Failure
 from ..extract import (
     CommentThread,
     extract_article_page,
-    extract_comments,
-    find_neighbours,
+    extract_thread,
+    find_page_neighbours,
     merge_comment_pages,
 )
 from ..extract.dom import mislabelled_utf8, parse_html
+from ..extract.profiles import Profile, ProfileError, load_profile, load_profiles, pick_profile
 from ..extract.urls import canonicalize_url, host_of, strip_tracking
 from ..items import Article
 
@@ -39,6 +47,32 @@ MAX_ERRORS_KEPT = 1000
 
 class SpiderArgumentError(ValueError):
     """A ``-a`` argument the spider cannot work with."""
+
+
+logger = logging.getLogger(__name__)
+
+
+class _Silence(logging.Filter):
+    """Drops the traceback Scrapy's event loop (or Twisted) logs for one start-up error
+    that has already been reported in one line."""
+
+    def __init__(self, exc: BaseException) -> None:
+        super().__init__()
+        self.exc = exc
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is self.exc:
+            return False
+        message = record.getMessage() if record.args else str(record.msg)
+        return not (type(self.exc).__name__ in message and str(self.exc) in message)
+
+
+def _report_start_error(exc: BaseException) -> None:
+    """Log a bad argument or profile once, as one line; the crawl then fails to start
+    (no request is made, exit code 1) without a traceback."""
+    logger.error("cannot start the crawl: %s", exc)
+    for name in ("asyncio", "twisted", "scrapy.crawler", "scrapy.utils.log"):
+        logging.getLogger(name).addFilter(_Silence(exc))
 
 
 @dataclass
@@ -70,9 +104,12 @@ class ArticlesSpider(scrapy.Spider):
         start_url: str | None = None,
         direction: str = "both",
         max_articles: str | int | None = None,
+        profile: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.profile: Profile | None = load_profile(profile) if profile else None
+        self.profiles: list[Profile] = []  # the ARCHIVE_PROFILES folder, by domain
         if not start_url:
             raise SpiderArgumentError("missing -a start_url=URL (several URLs: comma-separated)")
         urls = [u.strip() for u in str(start_url).split(",") if u.strip()]
@@ -99,10 +136,28 @@ class ArticlesSpider(scrapy.Spider):
         self.allowed_hosts = {host_of(u) for u in urls}
         self.allowed_domains = sorted(self.allowed_hosts)
         self.arguments = {"start_url": start_url, "direction": direction, "max_articles": limit}
+        if profile:
+            self.arguments["profile"] = profile
         self.seen_articles: set[str] = set()  # canonical URLs of articles accepted
         self.scheduled: set[str] = set()  # canonical forms of article URLs requested
         self.skipped: Counter[str] = Counter()
         self.errors: list[dict[str, str]] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArticlesSpider:
+        try:
+            spider = super().from_crawler(crawler, *args, **kwargs)
+            folder = crawler.settings.get("ARCHIVE_PROFILES")
+            if folder:
+                spider.profiles = load_profiles(folder)
+        except (SpiderArgumentError, ProfileError) as exc:
+            _report_start_error(exc)
+            raise
+        return spider
+
+    def profile_for(self, url: str) -> Profile | None:
+        """``-a profile`` for every page, else the ARCHIVE_PROFILES one for its host."""
+        return self.profile or pick_profile(self.profiles, url)
 
     # -- routing ----------------------------------------------------------------------
 
@@ -140,8 +195,9 @@ class ArticlesSpider(scrapy.Spider):
             return
         tree = _tree(response)
         walk = response.meta.get("walk", "both")
+        profile = self.profile_for(response.url)
         # Neighbours first: the next hop leaves before this page's heavy work.
-        neighbours = find_neighbours(tree, response.url)
+        neighbours = find_page_neighbours(tree, response.url, profile)
         if walk in ("both", "older") and neighbours.prev_url:
             request = self._article_request(neighbours.prev_url, "older")
             if request is not None:
@@ -152,7 +208,9 @@ class ArticlesSpider(scrapy.Spider):
                 yield request
 
         try:
-            article, thread = extract_article_page(tree, response.url, fetched_at=_now())
+            article, thread = extract_article_page(
+                tree, response.url, fetched_at=_now(), profile=profile
+            )
         except Exception as exc:  # an extractor bug must not end an unattended crawl
             self._skip("extraction error", response.url)
             self._note_error(response.url, f"extraction error: {type(exc).__name__}: {exc}")
@@ -179,7 +237,7 @@ class ArticlesSpider(scrapy.Spider):
     def parse_comment_page(self, response: Response) -> Iterator[Any]:
         state: _ThreadState = response.meta["thread_state"]
         if isinstance(response, HtmlResponse):
-            thread = extract_comments(_tree(response), response.url)
+            thread = extract_thread(_tree(response), response.url, self.profile_for(response.url))
             state.threads.append(thread)
             self._enqueue_pages(state, thread)
         else:

@@ -16,6 +16,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from ..items import Image
+from .dom import drop_tree
 from .urls import absolute_url
 
 _CMS_CONTAINERS = [
@@ -162,8 +163,7 @@ def _strip_noise(root: HtmlElement, headline: str | None) -> None:
         elif headline and el.tag == "h1" and _text(el) == headline:
             doomed.append(el)
     for el in doomed:
-        if el.getparent() is not None:
-            el.drop_tree()
+        drop_tree(el)
 
 
 def _text(el: HtmlElement) -> str:

@@ -132,3 +132,27 @@ def element_text(el: HtmlElement, *, keep_br: bool = True) -> str:
 def has_class(el: HtmlElement, *names: str) -> bool:
     classes = (el.get("class") or "").split()
     return any(n in classes for n in names)
+
+
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str | None) -> str:
+    """Text lxml accepts as a node's text: control characters and NULs removed."""
+    return _NOT_XML.sub("", text) if text else ""
+
+
+def drop_tree(el: HtmlElement) -> None:
+    """Remove ``el`` and its children, keeping its tail text in place, like lxml's
+    ``drop_tree`` but never raising on control characters the parser let through."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is None:
+            parent.text = xml_safe(parent.text) + xml_safe(tail)
+        else:
+            prev.tail = xml_safe(prev.tail) + xml_safe(tail)
+    parent.remove(el)

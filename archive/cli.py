@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import IO, Any, TypeVar
 
 import click
@@ -38,7 +39,8 @@ def cli() -> None:
     """Query a newsarchive SQLite archive: SQL, full-text search, articles with their
     comment threads, stats and export.
 
-    Crawling is `scrapy crawl articles -a start_url=URL`; every command here only reads.
+    Crawling is `scrapy crawl articles -a start_url=URL`; every command here only reads,
+    except `reparse` (which re-extracts the stored pages through the archive's write path).
     """
 
 
@@ -256,7 +258,9 @@ def stats(db_path: str) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "warc"]), default="jsonl", show_default=True
+)
 @click.option(
     "-o",
     "--output",
@@ -271,11 +275,19 @@ def export(fmt: str, output: IO[str], db_path: str) -> None:
     The objects have exactly the Article fields (`article_to_dict`), ordered by
     publication date.
 
+    `--format warc` writes the raw captures instead, as gzipped WARC 1.1: a warcinfo
+    record, a response record per fetched page, a revisit record for a re-fetch whose
+    body was already written.
+
     Example:
 
     \b
         newsarchive export --format jsonl -o articles.jsonl
+        newsarchive export --format warc -o archive.warc.gz
     """
+    if fmt == "warc":
+        _export_warc(output.name, db_path)
+        return
     with archive_errors():
         db = open_readonly(db_path)
         try:
@@ -283,6 +295,135 @@ def export(fmt: str, output: IO[str], db_path: str) -> None:
                 output.write(json.dumps(record, ensure_ascii=False) + "\n")
         finally:
             db.close()
+
+
+def _export_warc(name: str, db_path: str) -> None:
+    from archive.warc import write_warc
+
+    with archive_errors():
+        db = open_readonly(db_path)
+        try:
+            if name == "-":
+                summary = write_warc(db, click.get_binary_stream("stdout"))
+            else:
+                with open(name, "wb") as out:
+                    summary = write_warc(db, out, filename=Path(name).name)
+        finally:
+            db.close()
+    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.records.items()))
+    click.echo(f"Wrote {counts} records to {name}.", err=True)
+
+
+# -- reparse ------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Only articles whose latest stored page was fetched on or after DATE (ISO 8601).",
+)
+@click.option("--url", help="Only this article (its URL or canonical URL).")
+@db_option
+def reparse(since: str | None, url: str | None, db_path: str) -> None:
+    """Re-run the current extractor over the stored raw pages, with no network.
+
+    Updates articles and comments through the archive's write path (an article whose
+    content changes keeps its earlier state in article_versions), one transaction per
+    batch, and reports per field how many articles got a different value.
+
+    Example:
+
+    \b
+        newsarchive reparse --db archive.db
+        newsarchive reparse --since 2024-05-01 --url https://example.com/2024/05/budget/
+    """
+    from archive.reparse import reparse as run_reparse
+
+    if not Path(db_path).is_file():
+        raise click.ClickException(f"archive not found: {db_path}")
+    with archive_errors():
+        open_readonly(db_path).close()
+        report = run_reparse(db_path, since=since, url=url)
+    click.echo(
+        f"Re-extracted {report.articles} articles from stored pages: {report.changed} changed, "
+        f"{report.unchanged} unchanged."
+    )
+    if report.no_capture:
+        click.echo(f"{len(report.no_capture)} articles have no stored page to re-extract.")
+    if report.not_article:
+        click.echo(f"{len(report.not_article)} stored pages no longer extract as articles.")
+    if report.fields:
+        click.echo("")
+        emit_rows(["field", "changed"], sorted(report.fields.items()), "table")
+
+
+# -- history ------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("url")
+@db_option
+def history(url: str, db_path: str) -> None:
+    """Show an article's versions, oldest first, each with a readable diff from the one
+    before.
+
+    Example:
+
+    \b
+        newsarchive history https://example.com/2024/05/council-budget/
+    """
+    from archive.revisions import article_versions, readable_diff
+
+    with archive_errors():
+        db = open_readonly(db_path)
+        try:
+            versions = article_versions(db, url)
+        finally:
+            db.close()
+    if not versions:
+        raise click.ClickException(f"no archived article with URL {url}")
+    lines = [
+        f"{versions[-1].row['headline'] or '(no headline)'}",
+        versions[-1].row["canonical_url"],
+    ]
+    for before, state in zip([None, *versions], versions, strict=False):
+        label = "current" if state.current else f"replaced {state.replaced_at}"
+        lines += ["", f"Version {state.number} (fetched {state.fetched_at or '?'}, {label})"]
+        if before is None:
+            lines.append("  first archived version")
+        else:
+            lines += ["  " + line for line in readable_diff(before.row, state.row)]
+    if len(versions) == 1:
+        lines.append("  (no earlier versions)")
+    click.echo("\n".join(lines))
+
+
+# -- serve --------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@db_option
+def serve(port: int, host: str, db_path: str) -> None:
+    """Browse and search the archive in Datasette (read-only), with table descriptions
+    and stored queries: latest articles, an article's thread, most discussed, search,
+    changes since a date, the prev/next chain.
+
+    Example:
+
+    \b
+        newsarchive serve --db archive.db --port 8001
+    """
+    from archive.serve import database_name
+    from archive.serve import serve as run_datasette
+
+    click.echo(f"Serving {db_path} read-only at http://{host}:{port}/{database_name(db_path)}")
+    with archive_errors():
+        code = run_datasette(db_path, host=host, port=port)
+    if code not in (0, -15):
+        raise click.ClickException(f"datasette exited with {code}")
 
 
 # -- extract ------------------------------------------------------------------------------

@@ -121,4 +121,6 @@ def run_demo(
     echo(f'  newsarchive query --db {db_path} "{EXAMPLE_QUERY}"')
     echo(f"  newsarchive search --db {db_path} minister")
     echo(f"  newsarchive stats --db {db_path}")
-    echo(f"  datasette {db_path}    # after: pip install datasette")
+    echo("")
+    echo("Browse and search it in Datasette (read-only), then open http://127.0.0.1:8001/:")
+    echo(f"  newsarchive serve --db {db_path}")

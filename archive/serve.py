@@ -1,0 +1,61 @@
+"""``newsarchive serve``: Datasette on the archive, read-only, with our metadata (titles,
+descriptions of every table and column) and stored queries with named parameters.
+
+Datasette opens a mutable database file with a ``mode=ro`` URI, so it never writes and
+keeps serving while a crawl writes (the archive is in WAL mode).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from archive.db import open_readonly
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8001
+METADATA_FILE = "datasette_metadata.json"
+# Datasette settings: a little more time for FTS queries over a large archive.
+DATASETTE_SETTINGS = {"sql_time_limit_ms": "3000", "max_returned_rows": "2000"}
+
+
+def database_name(db_path: str | Path) -> str:
+    """The name Datasette gives the database: the file name without its extension."""
+    return Path(db_path).stem
+
+
+def datasette_metadata(db_path: str | Path) -> dict[str, Any]:
+    """Our metadata with its database section under this archive's name."""
+    metadata = json.loads(files("archive").joinpath(METADATA_FILE).read_text("utf-8"))
+    metadata["databases"] = {database_name(db_path): metadata["databases"]["*"]}
+    return metadata
+
+
+def datasette_command(db_path: str | Path, metadata_path: Path, host: str, port: int) -> list[str]:
+    cmd = [sys.executable, "-m", "datasette", "serve", str(db_path)]
+    cmd += ["--metadata", str(metadata_path), "--host", host, "--port", str(port)]
+    for name, value in DATASETTE_SETTINGS.items():
+        cmd += ["--setting", name, value]
+    return cmd
+
+
+def serve(db_path: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
+    """Run Datasette on the archive until interrupted; return its exit code. Raises
+    :class:`archive.db.ArchiveError` if ``db_path`` is not an archive."""
+    open_readonly(db_path).close()
+    with tempfile.TemporaryDirectory(prefix="newsarchive-serve-") as tmp:
+        metadata_path = Path(tmp) / "metadata.json"
+        metadata_path.write_text(
+            json.dumps(datasette_metadata(db_path), ensure_ascii=False), "utf-8"
+        )
+        process = subprocess.Popen(datasette_command(db_path, metadata_path, host, port))
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            process.terminate()
+            return process.wait()

@@ -14,7 +14,7 @@ import base64
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
 from typing import BinaryIO
@@ -45,6 +45,8 @@ class _Written:
 def warc_date(fetched_at: str) -> str:
     """An ISO 8601 fetch time as a WARC-Date (UTC, ``Z``, microseconds kept)."""
     moment = datetime.fromisoformat(fetched_at)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
     text = moment.strftime("%Y-%m-%dT%H:%M:%S")
     if moment.microsecond:
         text += f".{moment.microsecond:06d}"

@@ -91,6 +91,26 @@ _WIDGETS: list[tuple[str, re.Pattern[str]]] = [
         ("remark42", r"^remark42$|remark42"),
     ]
 ]
+# a literal every match of the widget's pattern contains (lower case)
+_WIDGET_HINTS: dict[str, tuple[str, ...]] = {
+    "disqus": ("disqus",),
+    "facebook": ("fb-comments", "fb:comments", "facebook.com/plugins/comments"),
+    "viafoura": ("viafoura", "vf-"),
+    "openweb": ("spot.im", "spot-im", "spotim", "openweb"),
+    "livefyre": ("livefyre",),
+    "coral": ("coral",),
+    "vuukle": ("vuukle",),
+    "hyvor": ("hyvor-talk",),
+    "commento": ("commento",),
+    "utterances": ("utteranc",),
+    "giscus": ("giscus",),
+    "insticator": ("insticator",),
+    "gigya": ("gigya",),
+    "intensedebate": ("intensedebate",),
+    "cackle": ("mc-container", "cackle.me"),
+    "hypercomments": ("hypercomments",),
+    "remark42": ("remark42",),
+}
 _SECTION_IDS = frozenset(
     {
         "comments", "respond", "comments-template", "disqus_thread", "comments_pagination",
@@ -904,8 +924,10 @@ def _widget(tree: HtmlElement) -> str | None:
         "disqus" for el in tree.iter("script") if not el.get("src") and "disqus" in (el.text or "")
     )
     signature = "\n".join(parts)
+    lowered = signature.lower()
     for name, pattern in _WIDGETS:
-        if pattern.search(signature):
+        # a plain substring test first: most pages mention no widget at all
+        if any(hint in lowered for hint in _WIDGET_HINTS[name]) and pattern.search(signature):
             return name
     return None
 
@@ -972,8 +994,6 @@ def extract_comments(tree: HtmlElement, url: str) -> CommentThread:
         source=source,
         comments_source=comments_source,
     )
-
-
 
 
 def merge_comment_pages(threads: list[CommentThread]) -> list[Comment]:

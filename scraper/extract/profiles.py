@@ -90,6 +90,45 @@ PARENT_STRATEGIES = ("nested", "none")
 _SELF_OK = frozenset({"comments.id", "comments.parent", "comments.author", "comments.date"})
 
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+# XPath 1.0's functions and node tests: a call to anything else fails only when a page
+# makes it run, so a name outside this list is refused at load time.
+_XPATH_FUNCTIONS = frozenset(
+    [
+        "last",
+        "position",
+        "count",
+        "id",
+        "local-name",
+        "namespace-uri",
+        "name",
+        "string",
+        "concat",
+        "starts-with",
+        "contains",
+        "substring-before",
+        "substring-after",
+        "substring",
+        "string-length",
+        "normalize-space",
+        "translate",
+        "boolean",
+        "not",
+        "true",
+        "false",
+        "lang",
+        "number",
+        "sum",
+        "floor",
+        "ceiling",
+        "round",
+        "node",
+        "text",
+        "comment",
+        "processing-instruction",
+    ]
+)
+_XPATH_CALL = re.compile(r"(?<![\w$@:.-])([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)\s*\(")
+_XPATH_STRING = re.compile(r"\"[^\"]*\"|'[^']*'")
 _SAMPLE = lxml.html.fromstring("<html><body><p id='x' class='y'>z</p></body></html>")
 
 
@@ -410,10 +449,16 @@ class _Builder:
                 compiled = etree.XPath(expr)
             except etree.XPathSyntaxError as exc:
                 raise self.fail(key, f"bad XPath {expr!r}: {exc}") from None
+        if kind == "xpath":
+            calls = _XPATH_CALL.findall(_XPATH_STRING.sub("''", expr))
+            unknown = [c for c in calls if c not in _XPATH_FUNCTIONS and not c.endswith("::")]
+            if unknown:
+                raise self.fail(key, f"bad XPath {expr!r}: unknown function {unknown[0]}()")
         try:
-            compiled(_SAMPLE)  # unknown functions and prefixes only show when run
+            compiled(_SAMPLE)  # unknown namespace prefixes only show when run
         except etree.XPathError as exc:
-            raise self.fail(key, f"bad {kind.upper()} {expr!r}: {exc}") from None
+            what = "XPath" if kind == "xpath" else "CSS selector"
+            raise self.fail(key, f"bad {what} {expr!r}: {exc}") from None
         return Selector(expr=expr, kind=kind, xpath=compiled)
 
     def regex(self, key: str, pattern: Any) -> re.Pattern[str] | None:

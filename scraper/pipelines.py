@@ -100,7 +100,6 @@ _CAPTURE_KINDS = {"parse_article": "article", "parse_comment_page": "comment_pag
 
 def response_capture(response: Response, request: Request) -> Capture:
     """A Scrapy response as plain capture data, fetched now."""
-    callback = getattr(request.callback, "__name__", None)
     return Capture(
         url=response.url,
         request_url=request.url,
@@ -112,5 +111,18 @@ def response_capture(response: Response, request: Request) -> Capture:
         ],
         body=response.body,
         fetched_at=datetime.now(UTC).isoformat(timespec="microseconds"),
-        kind=_CAPTURE_KINDS.get(callback or "", "other"),
+        kind=capture_kind(request),
     )
+
+
+def capture_kind(request: Request) -> str:
+    """``article``, ``comment_page`` or ``other``: by the callback, else by the spider's
+    request meta (a comment page carries its thread, an article page its walk)."""
+    callback = getattr(request.callback, "__name__", None) or ""
+    if callback in _CAPTURE_KINDS:
+        return _CAPTURE_KINDS[callback]
+    if "thread_state" in request.meta:
+        return "comment_page"
+    if "walk" in request.meta:
+        return "article"
+    return "other"

@@ -43,8 +43,10 @@ class FetchNote:
     the validators for the next conditional request; ``not_modified``: a 304 answer.
     """
 
-    url: str  # canonical URL of the article
+    url: str | None  # canonical URL of the article; None: only settle frontier keys
     frontier_keys: tuple[str, ...] = ()
+    frontier_state: str = "done"  # or "failed" (with ``reason``)
+    reason: str | None = None
     etag: str | None = None
     last_modified: str | None = None
     status: int = 200
@@ -365,6 +367,24 @@ class ArchiveWriter:
                     (article.canonical_url, rel), {"to_url": to_url, "title": title}
                 )
 
+    def abandon_running_crawls(self, current_id: int) -> list[int]:
+        """Mark crawls other than ``current_id`` still 'running' as failed (killed): the
+        caller holds the archive's crawl lock, so none of them is alive. Their ids."""
+        self._check_open()
+        with self.db.atomic():
+            ids = [
+                row[0]
+                for row in self.db.execute(
+                    "SELECT id FROM crawls WHERE status = 'running' AND id != ?", [current_id]
+                )
+            ]
+            self.db.execute(
+                "UPDATE crawls SET status = 'failed', finish_reason = 'killed' "
+                "WHERE status = 'running' AND id != ?",
+                [current_id],
+            )
+        return ids
+
     # -- fetch notes (conditional requests, the crawl frontier) ----------------------------
 
     def note_fetch(self, note: FetchNote, crawl_id: int | None = None) -> None:
@@ -377,7 +397,9 @@ class ArchiveWriter:
 
     def _write_note(self, note: FetchNote, crawl_id: int | None) -> None:
         checked_at = note.checked_at or utc_now()
-        if note.not_modified:
+        if note.url is None:
+            pass
+        elif note.not_modified:
             # A 304 keeps the validators we sent; only the check is new.
             self.db.execute(
                 "UPDATE fetch_state SET status = 304, checked_at = ?, crawl_id = ? WHERE url = ?",
@@ -392,9 +414,13 @@ class ArchiveWriter:
                 [note.url, note.etag, note.last_modified, note.status, checked_at, crawl_id],
             )
         for key in note.frontier_keys:
+            # Settled, or recorded as seen (a redirect's target) so a resumed run skips it.
             self.db.execute(
-                "UPDATE frontier SET state = 'done', settled_at = ? WHERE key = ?",
-                [checked_at, key],
+                "INSERT INTO frontier (key, url, kind, meta, state, reason, added_at, "
+                "settled_at, crawl_id) VALUES (?, ?, 'article', '{}', ?, ?, ?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET state = excluded.state, "
+                "reason = excluded.reason, settled_at = excluded.settled_at",
+                [key, key, note.frontier_state, note.reason, checked_at, checked_at, crawl_id],
             )
 
     # -- lifecycle ------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from scrapy.exceptions import DropItem
 from scrapy.http import Request, Response
 
 from archive.captures import Capture
-from archive.writer import ArchiveWriter
+from archive.writer import ArchiveWriter, FetchNote
 
 from .items import Article
 
@@ -43,8 +43,15 @@ class ArchivePipeline:
             dict(getattr(spider, "arguments", {})),
             list(getattr(spider, "start_url_list", [])),
         )
+        # Only one crawl runs per archive (scraper/lock.py): any other 'running' row is a
+        # crawl that was killed; this run resumes its frontier.
+        self.resumed_crawl_ids = self.writer.abandon_running_crawls(self.crawl_id)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
+        if isinstance(item, FetchNote):  # validators, 304s, frontier entries to settle
+            assert self.writer is not None
+            self.writer.note_fetch(item, self.crawl_id)
+            return item
         if not isinstance(item, Article):
             raise DropItem(f"not an Article: {type(item).__name__}")
         assert self.writer is not None
@@ -75,6 +82,11 @@ class ArchivePipeline:
             stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
             skipped = dict(getattr(spider, "skipped", {}))
             errors = list(getattr(spider, "errors", []))
+            plan = getattr(spider, "plan", None)
+            chain = None
+            if plan is not None:
+                writer.flush()
+                chain = plan.chain_report()
             if self.crawl_id is not None:
                 writer.finish_crawl(
                     self.crawl_id,
@@ -86,6 +98,10 @@ class ArchivePipeline:
                         "items_skipped": sum(skipped.values()),
                         "skipped": skipped,
                         "errors": errors,
+                        "requests_sent": stats.get("downloader/request_count", 0),
+                        "discovered": dict(plan.discovered) if plan is not None else {},
+                        "chain": chain,
+                        "resumed_crawl_id": max(self.resumed_crawl_ids, default=None),
                     },
                 )
         finally:
@@ -95,7 +111,11 @@ class ArchivePipeline:
 # Answers that mean an article is gone.
 REMOVED_STATUSES = (404, 410)
 # Which callback a request was for -> the capture's kind.
-_CAPTURE_KINDS = {"parse_article": "article", "parse_comment_page": "comment_page"}
+_CAPTURE_KINDS = {
+    "parse_article": "article",
+    "parse_page": "article",  # the spider's entry for article pages (scraper/spiders/planned.py)
+    "parse_comment_page": "comment_page",
+}
 
 
 def response_capture(response: Response, request: Request) -> Capture:

@@ -29,6 +29,7 @@ from lxml.html import HtmlElement
 from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
+from ..crawlplan import META, CrawlPlan, PlanArgumentError, PlanOptions
 from ..extract import (
     CommentThread,
     extract_article_page,
@@ -40,6 +41,7 @@ from ..extract.dom import mislabelled_utf8, parse_html
 from ..extract.profiles import Profile, ProfileError, load_profile, load_profiles, pick_profile
 from ..extract.urls import canonicalize_url, host_of, strip_tracking
 from ..items import Article
+from .planned import DIRECTION_REL, PlannedRoutes
 
 DIRECTIONS = ("both", "older", "newer")
 MAX_ERRORS_KEPT = 1000
@@ -83,6 +85,7 @@ class _ThreadState:
     threads: list[CommentThread]
     queue: list[str]
     visited: set[str] = field(default_factory=set)
+    origin: dict[str, Any] = field(default_factory=dict)  # the crawl plan's request state
 
 
 def _now() -> str:
@@ -96,7 +99,7 @@ def _tree(response: HtmlResponse) -> HtmlElement:
     return parse_html(response.selector.root)
 
 
-class ArticlesSpider(scrapy.Spider):
+class ArticlesSpider(PlannedRoutes, scrapy.Spider):
     name = "articles"
 
     def __init__(
@@ -105,6 +108,10 @@ class ArticlesSpider(scrapy.Spider):
         direction: str = "both",
         max_articles: str | int | None = None,
         profile: str | None = None,
+        discover: str | None = None,
+        incremental: str | None = None,
+        full: str | None = None,
+        stop_after_known: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -138,6 +145,13 @@ class ArticlesSpider(scrapy.Spider):
         self.arguments = {"start_url": start_url, "direction": direction, "max_articles": limit}
         if profile:
             self.arguments["profile"] = profile
+        try:
+            self.options = PlanOptions.from_args(discover, incremental, full, stop_after_known)
+        except PlanArgumentError as exc:
+            raise SpiderArgumentError(str(exc)) from exc
+        self.arguments.update(self.options.arguments())
+        # Set by from_crawler: persistence, discovery and incremental runs (crawlplan.py).
+        self.plan: CrawlPlan | None = None
         self.seen_articles: set[str] = set()  # canonical URLs of articles accepted
         self.scheduled: set[str] = set()  # canonical forms of article URLs requested
         self.skipped: Counter[str] = Counter()
@@ -153,6 +167,7 @@ class ArticlesSpider(scrapy.Spider):
         except (SpiderArgumentError, ProfileError) as exc:
             _report_start_error(exc)
             raise
+        spider._open_plan(crawler)  # the archive's lock and frontier, before any request
         return spider
 
     def profile_for(self, url: str) -> Profile | None:
@@ -162,6 +177,8 @@ class ArticlesSpider(scrapy.Spider):
     # -- routing ----------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
+        async for request in self._resumed_requests():
+            yield request
         for url in self.start_url_list:
             request = self._article_request(url, self.direction, force=True)
             if request is not None:
@@ -171,9 +188,17 @@ class ArticlesSpider(scrapy.Spider):
         return self.max_articles is None or len(self.scheduled) < self.max_articles
 
     def _article_request(
-        self, url: str, walk: str, *, force: bool = False
+        self,
+        url: str,
+        walk: str,
+        *,
+        force: bool = False,
+        source: str = "chain",
+        known_run: int = 0,
     ) -> scrapy.Request | None:
         key = canonicalize_url(url)
+        if self.plan is not None and key in self.plan_skipped and walk in DIRECTION_REL:
+            return self._step_over(key, walk, known_run)
         if key in self.scheduled or key in self.seen_articles:
             return None
         if host_of(url) not in self.allowed_hosts:
@@ -182,12 +207,17 @@ class ArticlesSpider(scrapy.Spider):
         if not force and not self._room():
             return None
         self.scheduled.add(key)
-        return scrapy.Request(
+        request = scrapy.Request(
             strip_tracking(url),
-            callback=self.parse_article,
+            callback=self.parse_page,
             errback=self.on_error,
             meta={"walk": walk},
         )
+        if self.plan is not None:
+            return self._planned(
+                request, key, walk, force=force, source=source, known_run=known_run
+            )
+        return request
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, HtmlResponse):
@@ -227,7 +257,9 @@ class ArticlesSpider(scrapy.Spider):
             return
         self.seen_articles.add(article.canonical_url)
         self.scheduled.add(article.canonical_url)
-        state = _ThreadState(article=article, threads=[thread], queue=[])
+        state = _ThreadState(
+            article=article, threads=[thread], queue=[], origin=response.meta.get(META, {})
+        )
         state.visited.update(
             {canonicalize_url(response.url), canonicalize_url(response.request.url)}
         )
@@ -272,11 +304,12 @@ class ArticlesSpider(scrapy.Spider):
             return
         if len(state.threads) > 1:
             state.article.comments = merge_comment_pages(state.threads)
-        yield state.article
+        yield from self._finish_article(state.article, state.origin)
 
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         self._record_error(request.url, failure)
+        yield from self._failed_article(failure)
 
     # -- bookkeeping ------------------------------------------------------------------
 

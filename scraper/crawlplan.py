@@ -1,0 +1,366 @@
+"""What the ``articles`` spider fetches, and why: the crawl's plan against the archive.
+
+The spider routes pages; this module decides, for a run over an archive:
+
+- **persistence** (always, when crawling into an archive): every request is written to the
+  frontier first and settled only with its results (:mod:`scraper.frontier`); a run that
+  finds an unfinished frontier resumes it. One run per archive (:mod:`scraper.lock`).
+- **discovery** (``-a discover=chain,sitemap,feed,listing``; default ``auto``: the chain
+  from an article, everything from a home or section page): sitemaps (robots.txt
+  ``Sitemap:`` lines, else ``/wp-sitemap.xml`` and ``/sitemap.xml``), the page's feed,
+  listing pages and their pagination.
+- **incremental runs** (``-a incremental=1``, or ``-a stop_after_known=K``): a known
+  article is fetched again only when due by the revisit policy (``ARCHIVE_REVISIT``), hinted
+  (sitemap ``lastmod`` newer than the archived copy, a feed's comment count that differs, a
+  neighbour that now links to it) or named as a start URL, and then with a conditional
+  request (``If-Modified-Since``, else ``If-None-Match``); a 304 is counted as not
+  modified. Walking older along the chain stops after K consecutive known, unchanged
+  articles; known articles that are not due are stepped over using the links the archive
+  already holds. ``-a full=1`` fetches everything again, unconditionally.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import scrapy
+from lxml.html import HtmlElement
+from scrapy.http import Response
+
+from archive.writer import FetchNote, content_hash
+
+from . import discovery
+from .extract.urls import canonicalize_url, host_of
+from .frontier import Entry, Frontier, Resumed
+from .items import Article
+from .lock import EXIT_LOCKED, ArchiveLock, ArchiveLocked
+from .schedule import DEFAULT_REVISIT, RevisitPolicy, ScheduleError, parse_time
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+
+logger = logging.getLogger(__name__)
+
+SOURCES = ("chain", "sitemap", "feed", "listing")
+META = "newsarchive"  # request.meta key of the plan's per-request state
+DEFAULT_STOP_AFTER_KNOWN = 10
+
+
+class PlanArgumentError(ValueError):
+    """A ``-a`` argument of the plan (discover, incremental, full, stop_after_known)."""
+
+
+def _flag(name: str, value: object) -> bool:
+    text = str(value).strip().lower()
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    if text in ("1", "true", "yes", "on"):
+        return True
+    raise PlanArgumentError(f"{name} must be 0 or 1, got {value!r}")
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    discover: frozenset[str] | None  # None: auto
+    incremental: bool = False
+    full: bool = False
+    stop_after_known: int | None = None
+
+    @classmethod
+    def from_args(
+        cls,
+        discover: str | None = None,
+        incremental: object = None,
+        full: object = None,
+        stop_after_known: object = None,
+    ) -> PlanOptions:
+        sources: frozenset[str] | None = None
+        if discover not in (None, "", "auto"):
+            parts = {p.strip() for p in str(discover).split(",") if p.strip()}
+            unknown = parts - set(SOURCES)
+            if unknown or not parts:
+                raise PlanArgumentError(
+                    f"discover must be 'auto' or a comma-separated subset of "
+                    f"{','.join(SOURCES)}, got {discover!r}"
+                )
+            sources = frozenset(parts)
+        k: int | None = None
+        if stop_after_known not in (None, ""):
+            try:
+                k = int(str(stop_after_known))
+            except ValueError:
+                k = 0
+            if k < 1:
+                raise PlanArgumentError(
+                    f"stop_after_known must be a positive integer, got {stop_after_known!r}"
+                )
+        inc = _flag("incremental", incremental) if incremental is not None else k is not None
+        is_full = _flag("full", full) if full is not None else False
+        if is_full and k is not None:
+            raise PlanArgumentError("full=1 re-visits everything: drop stop_after_known")
+        if inc and k is None:
+            k = DEFAULT_STOP_AFTER_KNOWN
+        return cls(sources, inc or is_full, is_full, k)
+
+    def arguments(self) -> dict[str, Any]:
+        """For the crawl's ``args`` column: only what differs from the defaults."""
+        out: dict[str, Any] = {}
+        if self.discover is not None:
+            out["discover"] = ",".join(s for s in SOURCES if s in self.discover)
+        if self.incremental and not self.full:
+            out["incremental"] = 1
+            out["stop_after_known"] = self.stop_after_known
+        if self.full:
+            out["full"] = 1
+        return out
+
+
+@dataclass(frozen=True)
+class Known:
+    """An archived article as the plan sees it."""
+
+    url: str
+    published: datetime | None
+    modified: datetime | None
+    checked: datetime | None
+    content_hash: str
+    comment_count: int | None
+    etag: str | None
+    last_modified: str | None
+
+
+class CrawlPlan:
+    """One run's plan: lock, frontier, archive lookups and the decisions above."""
+
+    def __init__(
+        self,
+        db_path: str | Path,
+        options: PlanOptions,
+        policy: RevisitPolicy,
+        now: datetime | None = None,
+    ) -> None:
+        self.db_path = Path(db_path)
+        self.options = options
+        self.policy = policy
+        self.fixed_now = now
+        self.lock = ArchiveLock(db_path)
+        self.frontier: Frontier | None = None
+        self.conn: sqlite3.Connection | None = None
+        self.resumed: Resumed | None = None
+        self.discovered: Counter[str] = Counter()
+        self.discovery_started: set[str] = set()  # hosts
+        self.robots_sitemaps: dict[str, list[str]] = {}  # netloc -> Sitemap: URLs
+        self.hints: dict[str, str] = {}  # key -> why a known article is fetched again
+
+    # -- life cycle -----------------------------------------------------------------------
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, options: PlanOptions) -> CrawlPlan:
+        settings = crawler.settings
+        try:
+            policy = RevisitPolicy.parse(settings.get("ARCHIVE_REVISIT") or DEFAULT_REVISIT)
+        except ScheduleError as exc:
+            raise PlanArgumentError(f"ARCHIVE_REVISIT: {exc}") from exc
+        now = parse_time(settings.get("ARCHIVE_NOW"))
+        if settings.get("ARCHIVE_NOW") and now is None:
+            raise PlanArgumentError(
+                f"ARCHIVE_NOW is not an ISO 8601 time: {settings['ARCHIVE_NOW']!r}"
+            )
+        plan = cls(settings.get("ARCHIVE_DB", "archive.db"), options, policy, now)
+        try:
+            plan.lock.acquire()
+        except ArchiveLocked as exc:
+            # One clear line and a "try later" exit status, before any request.
+            logger.error("%s", exc)
+            sys.exit(EXIT_LOCKED)
+        plan.frontier = Frontier(plan.db_path)
+        plan.conn = plan.frontier.conn
+        return plan
+
+    def close(self) -> None:
+        if self.frontier is not None:
+            self.frontier.close()
+            self.frontier = self.conn = None
+        self.lock.release()
+
+    def now(self) -> datetime:
+        return self.fixed_now or datetime.now(UTC)
+
+    def now_iso(self) -> str:
+        return self.now().isoformat(timespec="seconds")
+
+    # -- archive lookups ------------------------------------------------------------------
+
+    def known(self, key: str) -> Known | None:
+        if self.conn is None:
+            return None
+        row = self.conn.execute(
+            "SELECT a.canonical_url, a.published_at, a.modified_at, a.fetched_at, "
+            "a.content_hash, a.comment_count, f.etag, f.last_modified, f.checked_at "
+            "FROM articles a LEFT JOIN fetch_state f ON f.url = a.canonical_url "
+            "WHERE a.canonical_url = ?",
+            [key],
+        ).fetchone()
+        if row is None:
+            return None
+        checked = max(
+            (t for t in (parse_time(row[3]), parse_time(row[8])) if t is not None), default=None
+        )
+        return Known(
+            url=row[0],
+            published=parse_time(row[1]),
+            modified=parse_time(row[2]),
+            checked=checked,
+            content_hash=row[4],
+            comment_count=row[5],
+            etag=row[6],
+            last_modified=row[7],
+        )
+
+    def stored_link(self, key: str, rel: str) -> str | None:
+        if self.conn is None:
+            return None
+        row = self.conn.execute(
+            "SELECT to_url FROM links WHERE from_url = ? AND rel = ?", [key, rel]
+        ).fetchone()
+        return row[0] if row else None
+
+    def due_articles(self) -> list[str]:
+        """Archived articles the revisit policy says to check on this run."""
+        if self.conn is None or not self.options.incremental:
+            return []
+        now = self.now()
+        out = []
+        for (url,) in self.conn.execute(
+            "SELECT canonical_url FROM articles ORDER BY published_at DESC"
+        ):
+            known = self.known(url)
+            if known is not None and (
+                self.options.full or self.policy.due(known.published, known.checked, now)
+            ):
+                out.append(url)
+        return out
+
+    # -- the frontier ---------------------------------------------------------------------
+
+    def begin(self) -> Resumed | None:
+        assert self.frontier is not None
+        self.resumed = self.frontier.begin()
+        return self.resumed
+
+    def persist(self, request: scrapy.Request, kind: str) -> bool:
+        """Write ``request`` to the frontier (leased); ``False`` if it is already there."""
+        if self.frontier is None:
+            return True
+        state = request.meta.setdefault(META, {})
+        key = state.setdefault("key", canonicalize_url(request.url))
+        meta = {k: v for k, v in state.items() if k != "key"}
+        return self.frontier.add(Entry(key, request.url, kind, meta, request.priority))
+
+    def settle(
+        self, request: scrapy.Request, *, failed: str | None = None, also: tuple[str, ...] = ()
+    ) -> FetchNote | None:
+        """The note that settles ``request``'s frontier entry (and ``also`` keys)."""
+        state = request.meta.get(META)
+        if state is None or self.frontier is None:
+            return None
+        keys = tuple(dict.fromkeys((state["key"], *also)))
+        return FetchNote(
+            url=None,
+            frontier_keys=keys,
+            frontier_state="failed" if failed else "done",
+            reason=failed,
+            checked_at=self.now_iso(),
+        )
+
+    # -- incremental decisions ------------------------------------------------------------
+
+    def admit(
+        self, key: str, *, force: bool = False, source: str = "chain"
+    ) -> tuple[str, Known | None]:
+        """``("fetch", known)``, ``("conditional", known)`` or ``("skip", known)``."""
+        if not self.options.incremental:
+            return "fetch", None
+        known = self.known(key)
+        if known is None or self.options.full:
+            return "fetch", known
+        hint = self.hints.get(key)
+        if hint == "chain":
+            return "fetch", known  # its prev/next links changed: the validators would not say
+        if force or hint or self.policy.due(known.published, known.checked, self.now()):
+            return "conditional", known
+        return "skip", known
+
+    @staticmethod
+    def conditional_headers(known: Known) -> dict[str, str]:
+        # Last-Modified describes the article; an ETag changes with every sidebar widget on
+        # a news site, so it is only sent when there is no Last-Modified to send.
+        if known.last_modified:
+            return {"If-Modified-Since": known.last_modified}
+        if known.etag:
+            return {"If-None-Match": known.etag}
+        return {}
+
+    def hint(self, key: str, why: str) -> None:
+        self.hints.setdefault(key, why)
+
+    def unchanged(self, article: Article, known: Known | None) -> bool:
+        return known is not None and content_hash(article) == known.content_hash
+
+    def sitemap_newer(self, entry: discovery.SitemapEntry, known: Known) -> bool:
+        stated = parse_time(entry.lastmod or entry.news_date)
+        copy = max((t for t in (known.modified, known.published) if t), default=None)
+        return stated is not None and copy is not None and stated > copy
+
+    # -- discovery ------------------------------------------------------------------------
+
+    def sources(self, start_is_listing: bool) -> frozenset[str]:
+        if self.options.discover is not None:
+            return self.options.discover
+        return frozenset(SOURCES) if start_is_listing else frozenset({"chain"})
+
+    def discovery_seeds(
+        self, response: Response, tree: HtmlElement | None
+    ) -> list[tuple[str, str]]:
+        """``(kind, url)`` of the sitemaps and feed to fetch for the response's host,
+        once per host."""
+        host = host_of(response.url)
+        if host in self.discovery_started:
+            return []
+        self.discovery_started.add(host)
+        base = response.urljoin("/")
+        netloc = base.split("//", 1)[1].rstrip("/")
+        seeds: list[tuple[str, str]] = []
+        sources = self.sources(True)
+        if "sitemap" in sources:
+            sitemaps = self.robots_sitemaps.get(netloc) or [
+                base + "wp-sitemap.xml",
+                base + "sitemap.xml",
+            ]
+            seeds += [("sitemap", u) for u in sitemaps]
+        if "feed" in sources:
+            feeds = discovery.feed_links(tree, response.url) if tree is not None else []
+            seeds += [("feed", u) for u in (feeds[:1] or [base + "feed/"])]
+        return seeds
+
+    def on_robots(self, netloc: str, robotparser: Any) -> None:
+        inner = getattr(robotparser, "rp", None)
+        urls = list(getattr(inner, "sitemaps", []) or [])
+        self.robots_sitemaps[netloc] = [str(u) for u in urls]
+
+    # -- the chain, as archived ------------------------------------------------------------
+
+    def chain_report(self) -> dict[str, Any] | None:
+        if self.conn is None:
+            return None
+        from .chain import chain_report
+
+        return chain_report(self.conn)

@@ -1,0 +1,502 @@
+"""The ``articles`` spider's routes beside the chain: resuming the frontier, listing pages,
+sitemaps, feeds, 304 answers, and settling every request with its result.
+
+A mixin of :class:`scraper.spiders.articles.ArticlesSpider`; the decisions live in
+:mod:`scraper.crawlplan`, the parsing in :mod:`scraper.discovery`. Without a plan (the
+spider built outside a crawl, as the routing tests do) every method here steps aside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import scrapy
+from lxml.html import HtmlElement
+from scrapy import signals
+from scrapy.http import HtmlResponse, Response
+from twisted.python.failure import Failure
+
+from archive.writer import FetchNote
+
+from .. import discovery
+from ..crawlplan import META, CrawlPlan, PlanArgumentError
+from ..extract.dom import mislabelled_utf8, parse_html
+from ..extract.urls import canonicalize_url, host_of
+from ..frontier import Entry
+from ..items import Article
+
+if TYPE_CHECKING:
+    from collections import Counter
+
+    from scrapy.crawler import Crawler
+
+    from ..crawlplan import PlanOptions
+
+DIRECTION_REL = {"older": "prev", "newer": "next"}
+
+
+def _tree(response: HtmlResponse) -> HtmlElement:
+    if mislabelled_utf8(response.body, response.encoding):
+        return parse_html(response.body, "utf-8")
+    return parse_html(response.selector.root)
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+class PlannedRoutes:
+    """Routes that need the archive: see the module docstring."""
+
+    # Provided by ArticlesSpider.
+    plan: CrawlPlan | None
+    options: PlanOptions
+    scheduled: set[str]
+    seen_articles: set[str]
+    skipped: Counter[str]
+    errors: list[dict[str, str]]
+    allowed_hosts: set[str]
+    start_url_list: list[str]
+    crawler: Crawler
+
+    if TYPE_CHECKING:
+
+        def parse_article(self, response: Response) -> Iterator[Any]: ...
+        def on_error(self, failure: Failure) -> Iterator[Any]: ...
+        def _skip(self, reason: str, url: str) -> None: ...
+        def _note_error(self, url: str, reason: str) -> None: ...
+        def _record_error(self, url: str, failure: Failure) -> None: ...
+        def _room(self) -> bool: ...
+        def _article_request(
+            self,
+            url: str,
+            walk: str,
+            *,
+            force: bool = False,
+            source: str = "chain",
+            known_run: int = 0,
+        ) -> scrapy.Request | None: ...
+
+    # -- opening ----------------------------------------------------------------------
+
+    def _open_plan(self, crawler: Crawler) -> None:
+        """Take the archive's lock and open its frontier (exits at once if locked)."""
+        try:
+            self.plan = CrawlPlan.from_crawler(crawler, self.options)
+        except PlanArgumentError as exc:
+            from .articles import _report_start_error
+
+            _report_start_error(exc)
+            raise
+        self.plan_skipped: set[str] = set()
+        self.plan_pages: set[str] = set()
+        crawler.signals.connect(self._robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(self._close_plan, signal=signals.engine_stopped)
+
+    def _robots_parsed(self, robotparser: Any, request: scrapy.Request) -> None:
+        if self.plan is not None:
+            self.plan.on_robots(urlsplit(request.url).netloc, robotparser)
+
+    def _close_plan(self) -> None:
+        if self.plan is not None:
+            self.plan.close()
+
+    async def _resumed_requests(self) -> AsyncIterator[scrapy.Request]:
+        """What an unfinished earlier run left, then the revisits the schedule says are due."""
+        plan = self.plan
+        if plan is None:
+            return
+        resumed = plan.begin()
+        if resumed is not None:
+            self.scheduled.update(resumed.seen)
+            self.errors.extend(resumed.failed)
+            self.logger.info(
+                "resuming an unfinished crawl: %d requests pending, %d settled",
+                len(resumed.pending),
+                len(resumed.seen) - len(resumed.pending),
+            )
+            for entry in resumed.pending:
+                request = self._request_for_entry(entry)
+                if request is not None:
+                    yield request
+        for url in plan.due_articles():
+            if url not in self.scheduled:
+                request = self._article_request(url, "none", force=True, source="schedule")
+                if request is not None:
+                    yield request
+
+    def _request_for_entry(self, entry: Entry) -> scrapy.Request | None:
+        assert self.plan is not None
+        state = {"key": entry.key, **entry.meta}
+        if entry.kind == "article":
+            walk = state.get("walk", "both")
+            request = scrapy.Request(
+                entry.url,
+                callback=self.parse_page,
+                errback=self.on_error,
+                meta={"walk": "none" if self.options.incremental else walk, META: state},
+                priority=entry.priority,
+                dont_filter=True,
+            )
+            known = self.plan.known(entry.key) if state.get("conditional") else None
+            if known is not None:
+                request.headers.update(self.plan.conditional_headers(known))
+                request.meta["handle_httpstatus_list"] = [304]
+        else:
+            callback = self.parse_sitemap if entry.kind == "sitemap" else self.parse_feed
+            if entry.kind == "listing":
+                callback = self.parse_page
+            request = scrapy.Request(
+                entry.url,
+                callback=callback,
+                errback=self.on_discovery_error,
+                meta={META: state},
+                priority=entry.priority,
+                dont_filter=True,
+            )
+        if self.plan.frontier is not None:
+            self.plan.frontier.lease(entry.key)
+        return request
+
+    # -- article requests -------------------------------------------------------------
+
+    def _planned(
+        self,
+        request: scrapy.Request,
+        key: str,
+        walk: str,
+        *,
+        force: bool,
+        source: str,
+        known_run: int,
+    ) -> scrapy.Request | None:
+        plan = self.plan
+        assert plan is not None
+        decision, known = plan.admit(key, force=force, source=source)
+        if decision == "skip":
+            self.plan_skipped.add(key)
+            self._skip("known, not due", request.url)
+            if source == "chain":
+                return self._step_over(key, walk, known_run)
+            return None
+        if (
+            walk == "older"
+            and known is not None
+            and plan.options.stop_after_known is not None
+            and known_run >= plan.options.stop_after_known
+        ):
+            self._skip("stop_after_known", request.url)
+            return None
+        state = request.meta.setdefault(META, {})
+        state.update(key=key, walk=walk, source=source, known_run=known_run)
+        if plan.options.incremental:
+            request.meta["walk"] = "none"  # neighbours are decided once the article is read
+        if decision == "conditional" and known is not None:
+            headers = plan.conditional_headers(known)
+            if headers:
+                request.headers.update(headers)
+                request.meta["handle_httpstatus_list"] = [304]
+                state["conditional"] = True
+        if not plan.persist(request, "article"):
+            return None
+        plan.discovered[source] += 1
+        return request
+
+    def _step_over(self, key: str, walk: str, known_run: int) -> scrapy.Request | None:
+        """Walk past known articles that are not due, along the links the archive holds."""
+        plan = self.plan
+        assert plan is not None
+        rel = DIRECTION_REL.get(walk)
+        k = plan.options.stop_after_known
+        while rel is not None:
+            known_run += 1
+            if walk == "older" and k is not None and known_run >= k:
+                self._skip("stop_after_known", key)
+                return None
+            target = plan.stored_link(key, rel)
+            if not target:
+                return None
+            target_key = canonicalize_url(target)
+            if target_key in self.plan_skipped:
+                key = target_key
+                continue
+            if target_key in self.scheduled or target_key in self.seen_articles:
+                return None
+            decision, _ = plan.admit(target_key)
+            if decision == "skip":
+                self.plan_skipped.add(target_key)
+                self.scheduled.add(target_key)
+                self._skip("known, not due", target)
+                key = target_key
+                continue
+            return self._article_request(target, walk, known_run=known_run)
+        return None
+
+    # -- responses --------------------------------------------------------------------
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        """Any page fetched as a possible article: a 304, a listing, or an article."""
+        plan = self.plan
+        if plan is None:
+            yield from self.parse_article(response)
+            return
+        state = response.meta.setdefault(META, {"key": canonicalize_url(response.url)})
+        if response.status == 304:
+            yield from self._not_modified(response, state)
+            return
+        tree = _tree(response) if isinstance(response, HtmlResponse) else None
+        listing = tree is not None and (
+            state.get("kind") == "listing" or discovery.is_listing(tree, response.url)
+        )
+        explicit = plan.options.discover is not None and plan.options.discover & {"sitemap", "feed"}
+        if listing or explicit:
+            yield from self._discovery_seeds(response, tree)
+        if listing:
+            assert tree is not None
+            yield from self._parse_listing(response, tree, state)
+            yield from self._settle(response.request)
+            return
+        state["etag"] = _header(response, "ETag")
+        state["last_modified"] = _header(response, "Last-Modified")
+        handed = False
+        for out in self.parse_article(response):
+            if isinstance(out, Article | FetchNote) or (
+                isinstance(out, scrapy.Request) and "thread_state" in out.meta
+            ):
+                handed = True
+            yield out
+        if not handed:
+            yield from self._settle(response.request)
+
+    def _settle(self, request: scrapy.Request, failed: str | None = None) -> Iterator[FetchNote]:
+        if self.plan is not None:
+            note = self.plan.settle(request, failed=failed)
+            if note is not None:
+                yield note
+
+    def _finish_article(self, article: Article, origin: dict[str, Any]) -> Iterator[Any]:
+        """The article is complete (every comment page read): with a plan, decide the walk
+        (incremental runs), then hand over the article and the note that settles it."""
+        plan = self.plan
+        if plan is None or not origin.get("key"):
+            yield article
+            return
+        key = article.canonical_url
+        if plan.options.incremental:
+            known = plan.known(key)
+            unchanged = plan.unchanged(article, known)
+            run = origin.get("known_run", 0) + 1 if unchanged else 0
+            walk = origin.get("walk", "both")
+            for direction, url, back in (
+                ("older", article.prev_url, "next"),
+                ("newer", article.next_url, "prev"),
+            ):
+                if not url or walk not in ("both", direction):
+                    continue
+                target = canonicalize_url(url)
+                if plan.known(target) is not None and plan.stored_link(target, back) != key:
+                    plan.hint(target, "chain")  # its own prev/next link must have changed
+                request = self._article_request(url, direction, known_run=run)
+                if request is not None:
+                    yield request
+        yield article
+        yield FetchNote(
+            url=key,
+            frontier_keys=tuple(dict.fromkeys((origin["key"], key))),
+            etag=origin.get("etag"),
+            last_modified=origin.get("last_modified"),
+            status=200,
+            checked_at=plan.now_iso(),
+        )
+
+    def _not_modified(self, response: Response, state: dict[str, Any]) -> Iterator[Any]:
+        plan = self.plan
+        assert plan is not None
+        key = state["key"]
+        self.seen_articles.add(key)
+        if getattr(self, "crawler", None) is not None:
+            self.crawler.stats.inc_value("newsarchive/not_modified")
+        run = state.get("known_run", 0) + 1
+        walk = state.get("walk", "both")
+        for direction, rel in DIRECTION_REL.items():
+            if walk in ("both", direction):
+                target = plan.stored_link(key, rel)
+                if target:
+                    request = self._article_request(target, direction, known_run=run)
+                    if request is not None:
+                        yield request
+        yield FetchNote(
+            url=key,
+            frontier_keys=(key,),
+            not_modified=True,
+            status=304,
+            checked_at=plan.now_iso(),
+        )
+
+    def _failed_article(self, failure: Failure) -> Iterator[Any]:
+        """Settle a failed article request; a known article answering 404/410 is gone."""
+        plan = self.plan
+        request = failure.request  # type: ignore[attr-defined]
+        if plan is None or META not in request.meta:
+            return
+        reason = self.errors[-1]["reason"] if self.errors else "failed"
+        response = getattr(failure.value, "response", None)
+        key = request.meta[META]["key"]
+        if response is not None and response.status in (404, 410) and plan.known(key):
+            self._skip(f"gone (HTTP {response.status})", request.url)
+            yield FetchNote(
+                url=key,
+                frontier_keys=(key,),
+                frontier_state="failed",
+                reason=reason,
+                status=response.status,
+                gone=True,
+                checked_at=plan.now_iso(),
+            )
+            return
+        yield from self._settle(request, failed=reason)
+
+    # -- discovery --------------------------------------------------------------------
+
+    def _discovery_seeds(self, response: Response, tree: HtmlElement | None) -> Iterator[Any]:
+        assert self.plan is not None
+        seeds = self.plan.discovery_seeds(response, tree)
+        for kind, url in seeds:
+            request = self._discovery_request(url, kind)
+            if request is not None:
+                yield request
+
+    def _discovery_request(self, url: str, kind: str) -> scrapy.Request | None:
+        plan = self.plan
+        assert plan is not None
+        key = canonicalize_url(url)
+        if key in self.plan_pages or host_of(url) not in self.allowed_hosts:
+            return None
+        self.plan_pages.add(key)
+        callback = {"sitemap": self.parse_sitemap, "feed": self.parse_feed}.get(
+            kind, self.parse_page
+        )
+        request = scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.on_discovery_error,
+            meta={META: {"key": key, "kind": kind}},
+            priority=-1 if kind == "listing" else 1,
+            dont_filter=True,
+        )
+        if not plan.persist(request, kind):
+            return None
+        return request
+
+    def _walk_for_discovered(self) -> str:
+        assert self.plan is not None
+        return "both" if "chain" in self.plan.sources(True) else "none"
+
+    def _parse_listing(
+        self, response: Response, tree: HtmlElement, state: dict[str, Any]
+    ) -> Iterator[Any]:
+        plan = self.plan
+        assert plan is not None
+        if "listing" not in plan.sources(True):
+            self._skip("listing page", response.url)
+            return
+        links = discovery.listing_links(tree, response.url)
+        new = 0
+        assert plan.frontier is not None
+        with plan.frontier.batch():
+            requests = []
+            for url in links.articles:
+                key = canonicalize_url(url)
+                if plan.known(key) is None and key not in self.seen_articles:
+                    new += 1
+                request = self._article_request(url, self._walk_for_discovered(), source="listing")
+                if request is not None:
+                    requests.append(request)
+            # Older listing pages only while this one still shows articles we lack.
+            if not plan.options.incremental or plan.options.full or new:
+                for url in links.pages:
+                    request = self._discovery_request(url, "listing")
+                    if request is not None:
+                        requests.append(request)
+        yield from requests
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        plan = self.plan
+        assert plan is not None
+        try:
+            doc = discovery.parse_sitemap(response.body)
+        except discovery.HostileDocument as exc:
+            self._skip("sitemap refused", response.url)
+            self._note_error(response.url, f"sitemap refused: {exc}")
+            yield from self._settle(response.request, failed=f"sitemap refused: {exc}")
+            return
+        requests = []
+        assert plan.frontier is not None
+        with plan.frontier.batch():
+            if doc.kind == "sitemapindex":
+                for entry in doc.entries:
+                    if discovery.skip_sitemap(entry.loc):
+                        continue
+                    request = self._discovery_request(response.urljoin(entry.loc), "sitemap")
+                    if request is not None:
+                        requests.append(request)
+            else:
+                walk = self._walk_for_discovered()
+                for entry in doc.entries:
+                    url = response.urljoin(entry.loc)
+                    if discovery.is_listing_url(url):
+                        continue
+                    key = canonicalize_url(url)
+                    known = plan.known(key)
+                    if known is not None and plan.sitemap_newer(entry, known):
+                        plan.hint(key, "sitemap lastmod")
+                    request = self._article_request(url, walk, source="sitemap")
+                    if request is not None:
+                        requests.append(request)
+        yield from requests
+        yield from self._settle(response.request)
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        plan = self.plan
+        assert plan is not None
+        try:
+            entries = discovery.parse_feed(response.body, response.url)
+        except discovery.HostileDocument as exc:
+            self._skip("feed refused", response.url)
+            self._note_error(response.url, f"feed refused: {exc}")
+            yield from self._settle(response.request, failed=f"feed refused: {exc}")
+            return
+        walk = self._walk_for_discovered()
+        requests = []
+        assert plan.frontier is not None
+        with plan.frontier.batch():
+            for entry in entries:
+                key = canonicalize_url(entry.url)
+                known = plan.known(key)
+                if (
+                    known is not None
+                    and entry.comments is not None
+                    and entry.comments != known.comment_count
+                ):
+                    plan.hint(key, "feed comments")
+                request = self._article_request(entry.url, walk, source="feed")
+                if request is not None:
+                    requests.append(request)
+        yield from requests
+        yield from self._settle(response.request)
+
+    def on_discovery_error(self, failure: Failure) -> Iterator[Any]:
+        """A sitemap, feed or listing page that failed: a missing one (404) is only
+        noted as skipped; anything else is a recorded error."""
+        request = failure.request  # type: ignore[attr-defined]
+        response = getattr(failure.value, "response", None)
+        kind = request.meta.get(META, {}).get("kind", "page")
+        if response is not None and response.status in (404, 410):
+            self._skip(f"{kind} missing (HTTP {response.status})", request.url)
+            yield from self._settle(request, failed=f"HTTP {response.status}")
+            return
+        self._record_error(request.url, failure)
+        yield from self._settle(request, failed=self.errors[-1]["reason"] if self.errors else None)

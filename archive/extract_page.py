@@ -53,6 +53,7 @@ def _fetch(url: str) -> tuple[bytes, str, str | None]:
             headers: Message = response.headers
             final_url = response.geturl()
     except urllib.error.HTTPError as exc:
+        exc.close()  # it holds the response's socket
         raise PageError(f"cannot fetch {url}: HTTP {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
         raise PageError(f"cannot fetch {url}: {exc.reason}") from None

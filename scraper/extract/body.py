@@ -24,13 +24,13 @@ _CMS_CONTAINERS = [
     for x in (
         "//*[@itemprop='articleBody']",
         "//div[contains(@class,'wp-block-post-content')]",
-        "//div[contains(concat(' ',normalize-space(@class),' '),' entry-content ')]",
-        "//div[contains(concat(' ',normalize-space(@class),' '),' td-post-content ')]",
+        "//div[contains(@class,'entry-content')][contains(concat(' ',normalize-space(@class),' '),' entry-content ')]",
+        "//div[contains(@class,'td-post-content')][contains(concat(' ',normalize-space(@class),' '),' td-post-content ')]",
         "//div[contains(@class,'tdb_single_content')]//div[contains(@class,'tdb-block-inner')]",
         "//div[contains(@class,'jeg_post_content') or contains(@class,'content-inner')]",
         "//div[contains(@class,'field--name-body') or contains(@class,'field-name-body')]",
-        "//*[contains(concat(' ',normalize-space(@class),' '),' post-content ')]",
-        "//*[contains(concat(' ',normalize-space(@class),' '),' article-body ')"
+        "//*[contains(@class,'post-content')][contains(concat(' ',normalize-space(@class),' '),' post-content ')]",
+        "//*[contains(@class,'body')][contains(concat(' ',normalize-space(@class),' '),' article-body ')"
         " or contains(concat(' ',normalize-space(@class),' '),' article__body ')"
         " or contains(concat(' ',normalize-space(@class),' '),' story-body ')"
         " or contains(concat(' ',normalize-space(@class),' '),' post-body ')"

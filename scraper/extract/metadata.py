@@ -323,7 +323,10 @@ def _date(
 _CMS_CATEGORIES = [
     etree.XPath("//*[contains(@class,'taxonomy-category')]//a"),
     etree.XPath("//*[contains(@class,'cat-links')]//a"),
-    etree.XPath("//article//a[contains(concat(' ',normalize-space(@rel),' '),' category ')]"),
+    etree.XPath(
+        "//article//a[contains(@rel,'category')]"
+        "[contains(concat(' ',normalize-space(@rel),' '),' category ')]"
+    ),
     etree.XPath("//ul[contains(@class,'td-category')]//a"),
     etree.XPath("//*[contains(@class,'jeg_meta_category')]//a"),
 ]
@@ -333,7 +336,7 @@ _CMS_TAGS = [
     etree.XPath("//ul[contains(@class,'td-tags')]//a"),
     etree.XPath("//*[contains(@class,'jeg_post_tags')]//a"),
     etree.XPath(
-        "//article//a[contains(concat(' ',normalize-space(@rel),' '),' tag ')"
+        "//article//a[contains(@rel,'tag')][contains(concat(' ',normalize-space(@rel),' '),' tag ')"
         " and not(contains(concat(' ',normalize-space(@rel),' '),' category '))"
         " and not(ancestor::*[contains(@class,'taxonomy-category')])]"
     ),

@@ -1,0 +1,97 @@
+"""Schema evolution: an archive made by the schema before issue #4's migrations opens
+with ``open_archive``, gains the new tables and columns, and loses nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from archive.db import open_archive
+from archive.migrations import migrations
+from archive.queries import iter_export
+from archive.writer import ArchiveWriter, article_row, comment_row, content_hash
+from scraper.items import Article
+
+FIRST_NEW_MIGRATION = "m101_raw_captures"
+
+
+def _old_archive(path: Path, articles: list[Article]) -> None:
+    """The archive as the previous schema's writer left it: plain inserts."""
+    db = Database(path)
+    db.enable_wal()
+    migrations.apply(db, stop_before=FIRST_NEW_MIGRATION)
+    assert "captures" not in db.table_names()
+    article_columns = set(db["articles"].columns_dict)
+    with db.atomic():
+        db["crawls"].insert(
+            {"id": 1, "started_at": "2024-05-03T08:00:00+00:00", "status": "finished"}
+        )
+        for article in articles:
+            row = {k: v for k, v in article_row(article).items() if k in article_columns}
+            db["articles"].insert(
+                {**row, "first_seen_at": "2024-05-03T08:00:00+00:00",
+                 "content_hash": content_hash(article), "crawl_id": 1}
+            )  # fmt: skip
+            for position, comment in enumerate(article.comments):
+                db["comments"].insert(
+                    {"article_url": article.canonical_url, "comment_id": comment.comment_id,
+                     **comment_row(comment), "position": position,
+                     "first_seen_at": "2024-05-03T08:00:00+00:00"}
+                )  # fmt: skip
+    db.close()
+
+
+def _dump(path: Path) -> dict[str, list[dict[str, object]]]:
+    db = Database(path)
+    try:
+        return {
+            table: [dict(r) for r in db.query(f"select * from {table} order by rowid")]
+            for table in ("articles", "comments", "links", "crawls")
+        }
+    finally:
+        db.close()
+
+
+def test_upgrade_keeps_everything_and_adds_the_new_schema(
+    tmp_path: Path, sample_articles: list[Article]
+) -> None:
+    path = tmp_path / "old.db"
+    _old_archive(path, sample_articles)
+    before = _dump(path)
+    db = open_archive(path)
+    assert not migrations.pending(db)
+    assert {"captures", "capture_bodies", "article_versions"} <= set(db.table_names())
+    assert {"removed_at"} <= set(db["articles"].columns_dict)
+    assert {"last_seen_at", "removed_at"} <= set(db["comments"].columns_dict)
+    exported = list(iter_export(db))
+    assert db.execute("pragma integrity_check").fetchone() == ("ok",)
+    # Full-text search still finds the old rows.
+    fts = "select count(*) from articles_fts where articles_fts match 'budget'"
+    assert db.execute(fts).fetchone()[0] == 2
+    db.close()
+    after = _dump(path)
+    for table, rows in before.items():
+        assert len(after[table]) == len(rows)
+        for old, new in zip(rows, after[table], strict=True):
+            assert {k: new[k] for k in old} == old, table
+    # Old comments count as last seen when first seen.
+    assert all(c["last_seen_at"] == c["first_seen_at"] for c in after["comments"])
+    by_url = {a["canonical_url"]: a for a in exported}
+    for article in sample_articles:
+        assert by_url[article.canonical_url]["headline"] == article.headline
+        assert len(by_url[article.canonical_url]["comments"]) == len(article.comments)
+
+
+def test_upgraded_archive_takes_new_writes(tmp_path: Path, sample_articles: list[Article]) -> None:
+    path = tmp_path / "old.db"
+    _old_archive(path, sample_articles)
+    budget = sample_articles[0]
+    budget.headline = "Council approves revised budget"
+    with ArchiveWriter(path) as writer:
+        writer.write_article(budget)
+    db = Database(path)
+    (snapshot,) = db.execute("select snapshot from article_versions").fetchone()
+    assert json.loads(snapshot)["headline"] == "Council approves budget for the Zürich tram"
+    db.close()

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sqlite3
 import subprocess
+import textwrap
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -436,3 +438,13 @@ def test_crawl_applies_the_profile(tmp_path: Path, how: str) -> None:
     for a in articles:
         assert a.headline == truth[a.canonical_url]["headline"]
         assert a.sources["headline"] == a.sources["body_text"] == "profile"
+
+
+def test_the_docs_profiles_load_and_the_full_example_reads_the_custom_page() -> None:
+    docs = (Path(__file__).parent.parent / "docs" / "profiles.md").read_text("utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", docs, re.S)
+    assert len(blocks) >= 2
+    profiles = [parse_profile(textwrap.dedent(b), "docs/profiles.md") for b in blocks]
+    a = extract_article(CUSTOM_PAGE, CUSTOM_URL, profile=profiles[0])
+    assert a.headline == "Council passes the tram budget"
+    assert [c.author for c in a.comments] == ["Ana", "Björn", "Chloé"]

@@ -352,7 +352,20 @@ def _texts(elements: list[HtmlElement]) -> list[str]:
     return out
 
 
+# One scan that every category or tag XPath above needs to find something: most pages
+# have none of this markup, and then the ten scans are skipped.
+_TAXONOMY_HINT = etree.XPath(
+    "boolean(//*[contains(@class,'taxonomy-') or contains(@class,'cat-links')"
+    " or contains(@class,'td-category') or contains(@class,'jeg_meta_category')"
+    " or contains(@class,'tags-links') or contains(@class,'td-tags')"
+    " or contains(@class,'jeg_post_tags')]"
+    " | //article//a[contains(@rel,'category') or contains(@rel,'tag')])"
+)
+
+
 def categories(tree: HtmlElement, st: Structured) -> Found:
+    if not _TAXONOMY_HINT(tree):
+        return [], None
     for xp in _CMS_CATEGORIES:
         values = _texts(xp(tree))
         if values:
@@ -374,7 +387,7 @@ def section(tree: HtmlElement, st: Structured, cats: list[str]) -> Found:
 
 
 def tags(tree: HtmlElement, st: Structured) -> Found:
-    for xp in _CMS_TAGS:
+    for xp in _CMS_TAGS if _TAXONOMY_HINT(tree) else ():
         values = _texts(xp(tree))
         if values:
             return values, "cms"

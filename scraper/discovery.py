@@ -184,7 +184,15 @@ def parse_feed(body: bytes, base_url: str, max_bytes: int = MAX_XML_BYTES) -> li
             continue
         if not link:
             continue
-        count = _child_text(el, "comments") if name == "item" else _child_text(el, "total")
+        # slash:comments (RSS; <comments> is the comments page URL) or thr:total (Atom).
+        count = next(
+            (
+                c.text.strip()
+                for c in el
+                if _local(c.tag) in ("comments", "total") and (c.text or "").strip().isdigit()
+            ),
+            None,
+        )
         out.append(
             FeedEntry(
                 urljoin(base_url, link.strip()),

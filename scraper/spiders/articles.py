@@ -180,7 +180,7 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
         async for request in self._resumed_requests():
             yield request
         for url in self.start_url_list:
-            request = self._article_request(url, self.direction, force=True)
+            request = self._article_request(url, self.direction, force=True, source="start")
             if request is not None:
                 yield request
 

@@ -117,9 +117,7 @@ def test_atom_feed_entries() -> None:
 
 def test_wordpress_feed_links_leave_out_the_comments_feed() -> None:
     tree = parse_html((TT2 / "index.html").read_bytes())
-    assert discovery.feed_links(tree, "http://127.0.0.1:8081/") == [
-        "http://127.0.0.1:8081/feed/"
-    ]
+    assert discovery.feed_links(tree, "http://127.0.0.1:8081/") == ["http://127.0.0.1:8081/feed/"]
 
 
 # -- listing pages ----------------------------------------------------------------------

@@ -53,9 +53,16 @@ def headline(tree: HtmlElement, st: Structured) -> Found:
         value = microdata_value(el)
         if value:
             declared.append((value, "microdata"))
+    # Dublin Core first, as Readability does: a page that states it means it
+    dc = st.meta_first("dc:title", "dc.title", "dcterms:title", "dcterms.title", "dcterm:title")
+    if dc:
+        declared.append((dc, "meta"))
     og = st.meta_first("og:title", "twitter:title")
     if og:
         declared.append((og, "opengraph"))
+    other = st.meta_first("parsely-title", "sailthru.title")
+    if other:
+        declared.append((other, "meta"))
     # An h1 that the declared headline matches (or starts) is the article's own heading.
     for h in h1s:
         nh = _norm(h)
@@ -205,7 +212,12 @@ def authors(tree: HtmlElement, st: Structured) -> Found:
         if names:
             return names, "cms"
     meta = st.meta_first(
-        "author", "article:author", "parsely-author", "sailthru.author", "dc.creator"
+        "dc:creator",
+        "dc.creator",
+        "author",
+        "article:author",
+        "parsely-author",
+        "sailthru.author",
     )
     if meta and not meta.startswith("http"):
         names = split_authors(meta)

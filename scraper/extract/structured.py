@@ -128,7 +128,9 @@ def read_structured(tree: HtmlElement, url: str) -> Structured:
         key = meta.get("property") or meta.get("name") or meta.get("itemprop")
         if not key:
             continue
-        st.meta.setdefault(key.strip().lower(), []).append(meta.get("content") or "")
+        # RDFa ``property`` may name several properties: "og:title twitter:title"
+        for name in key.lower().split() or [key]:
+            st.meta.setdefault(name, []).append(meta.get("content") or "")
     micro = _MICRO_ARTICLE(tree)
     if micro:
         st.microdata = micro[0]

@@ -28,6 +28,8 @@ _CMS_CONTAINERS = [
         "//div[contains(@class,'td-post-content')][contains(concat(' ',normalize-space(@class),' '),' td-post-content ')]",
         "//div[contains(@class,'tdb_single_content')]//div[contains(@class,'tdb-block-inner')]",
         "//div[contains(@class,'jeg_post_content') or contains(@class,'content-inner')]",
+        # Vox Media's Chorus (The Verge, SB Nation, Vox, Polygon)
+        "//div[contains(@class,'c-entry-content')]",
         "//div[contains(@class,'field--name-body') or contains(@class,'field-name-body')]",
         "//*[contains(@class,'post-content')][contains(concat(' ',normalize-space(@class),' '),' post-content ')]",
         "//*[contains(@class,'body')][contains(concat(' ',normalize-space(@class),' '),' article-body ')"

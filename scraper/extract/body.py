@@ -120,7 +120,9 @@ _SKIP_TEXT = frozenset({"figcaption"})
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _KEEP_ATTRS = frozenset({"href", "src", "alt", "title", "datetime", "cite", "colspan", "rowspan"})
 
-_PARAGRAPHS = etree.XPath("//p | //pre | //div[text()[normalize-space()]]")
+_PARAGRAPHS = etree.XPath(
+    "//p | //pre | //div[text()[normalize-space()]] | //section[text()[normalize-space()]]"
+)
 
 
 @dataclass

@@ -155,3 +155,9 @@ def test_interrupted_reparse_leaves_a_consistent_archive(
     monkeypatch.setattr(reparse_module, "reextract", real)
     report = reparse(archive)
     assert report.articles == n and report.changed == n - 5
+
+
+@pytest.mark.parametrize("command", ["reparse", "history", "serve", "export"])
+def test_new_commands_have_help_with_an_example(command: str) -> None:
+    out = run(command, "-h")
+    assert "Example:" in out and "--db" in out

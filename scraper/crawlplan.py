@@ -349,6 +349,10 @@ class CrawlPlan:
         if "feed" in sources:
             feeds = discovery.feed_links(tree, response.url) if tree is not None else []
             seeds += [("feed", u) for u in (feeds[:1] or [base + "feed/"])]
+            if tree is not None:  # new comments on any article, newest first
+                seeds += [
+                    ("feed", u) for u in discovery.feed_links(tree, response.url, comments=True)[:1]
+                ]
         return seeds
 
     def on_robots(self, netloc: str, robotparser: Any) -> None:

@@ -45,6 +45,7 @@ _LISTING_PATH = re.compile(
     r"wp-admin|wp-content|wp-json|wp-includes|wp-login\.php)(?:/|$))"
 )
 _PAGE_PATH = re.compile(r"/page/\d+/?$")
+_COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$")
 _LISTING_CLASSES = frozenset(
     {"home", "blog", "archive", "category", "tag", "author", "date", "search", "paged"}
 )
@@ -156,6 +157,7 @@ class FeedEntry:
     url: str
     updated: str | None = None
     comments: int | None = None  # slash:comments / thr:total, when the feed says
+    comment: bool = False  # an entry of a comments feed: ``url`` is the commented article
 
 
 def parse_feed(body: bytes, base_url: str, max_bytes: int = MAX_XML_BYTES) -> list[FeedEntry]:
@@ -193,18 +195,19 @@ def parse_feed(body: bytes, base_url: str, max_bytes: int = MAX_XML_BYTES) -> li
             ),
             None,
         )
+        url = urljoin(base_url, link.strip())
+        is_comment = "#comment-" in url
+        if is_comment:  # .../comment-page-2/#comment-123 → the article
+            url = _COMMENT_PAGE.sub("/", url.split("#", 1)[0])
         out.append(
-            FeedEntry(
-                urljoin(base_url, link.strip()),
-                updated,
-                int(count) if count and count.isdigit() else None,
-            )
+            FeedEntry(url, updated, int(count) if count and count.isdigit() else None, is_comment)
         )
     return out
 
 
-def feed_links(tree: HtmlElement, url: str) -> list[str]:
-    """The page's article feeds (``<link rel=alternate>`` RSS/Atom, comment feeds left out)."""
+def feed_links(tree: HtmlElement, url: str, *, comments: bool = False) -> list[str]:
+    """The page's article feeds (``<link rel=alternate>`` RSS/Atom), or with
+    ``comments=True`` its comment feeds (WordPress's ``/comments/feed/``)."""
     out = []
     for link in tree.xpath(
         "//link[contains(concat(' ', normalize-space(@rel), ' '), ' alternate ')][@href]"
@@ -214,9 +217,8 @@ def feed_links(tree: HtmlElement, url: str) -> list[str]:
             continue
         href = urljoin(url, link.get("href"))
         title = (link.get("title") or "").lower()
-        if "comment" in title or "/comments/" in href:
-            continue
-        out.append(href)
+        if ("comment" in title or "/comments/" in href) == comments:
+            out.append(href)
     return out
 
 

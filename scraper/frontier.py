@@ -142,6 +142,22 @@ class Frontier:
             "UPDATE frontier SET state = 'leased', leased_at = ? WHERE key = ?", [_now(), key]
         )
 
+    def settle_leftovers(self, reason: str) -> list[str]:
+        """Mark every entry still pending or leased as failed with ``reason``; their URLs."""
+        with self.batch():
+            urls = [
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT url FROM frontier WHERE state IN ('pending', 'leased')"
+                )
+            ]
+            self.conn.execute(
+                "UPDATE frontier SET state = 'failed', reason = ?, settled_at = ? "
+                "WHERE state IN ('pending', 'leased')",
+                [reason, _now()],
+            )
+        return urls
+
     def counts(self) -> dict[str, int]:
         return dict(self.conn.execute("SELECT state, count(*) FROM frontier GROUP BY state"))
 

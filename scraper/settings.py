@@ -20,6 +20,18 @@ DOWNLOAD_DELAY = 0.5
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# Scrapy parses robots.txt's Crawl-delay but never applies it; ours does (capped at
+# ARCHIVE_MAX_CRAWL_DELAY seconds), and appends ARCHIVE_CONTACT to the User-Agent.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scraper.middlewares.RobotsCrawlDelayMiddleware": 100,
+    "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
+    "scraper.middlewares.ContactUserAgentMiddleware": 500,
+}
+ARCHIVE_MAX_CRAWL_DELAY = 60.0
+# Retry what may recover (5xx, timeouts, dropped connections) twice, as Scrapy does;
+# 404/410 are answers, not faults, and are never retried.
+RETRY_TIMES = 2
 
 # A news page is well under 10 MB; refuse anything far larger instead of buffering it.
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
@@ -39,5 +51,13 @@ ARCHIVE_CAPTURES = True
 # `domains` hold its host; `-a profile=PATH` applies one profile to every page instead.
 # Empty: generic extraction only. A broken profile stops the crawl before any request.
 ARCHIVE_PROFILES = ""
+
+# Incremental runs (-a incremental=1): how often to look at an archived article again, by
+# its age (scraper/schedule.py): younger than a day every run, a week daily, a month
+# weekly, older every 30 days.
+ARCHIVE_REVISIT = "1d:0,7d:1d,30d:7d,*:30d"
+# Pretend the crawl runs at this ISO 8601 instant (tests and benchmarks of the revisit
+# schedule); empty: the clock.
+ARCHIVE_NOW = ""
 
 FEED_EXPORT_ENCODING = "utf-8"

@@ -152,6 +152,9 @@ class DemoArticle:
     inline_link: str | None = None  # path of an older article the body links to
     offsite_link: bool = False
     private_link: bool = False
+    # When the page last changed without the article changing (a comment removed): the
+    # server's Last-Modified. See scraper/demosite/changes.py.
+    page_modified_ts: int | None = None
 
     @property
     def last_modified_ts(self) -> int:
@@ -200,6 +203,7 @@ class Site:
     sections: tuple[Section, ...]
     authors: tuple[Author, ...]
     specials: Specials
+    gone: frozenset[str] = frozenset()  # article paths that now answer 410 Gone
 
     @cached_property
     def _by_path(self) -> dict[str, DemoArticle]:

@@ -177,6 +177,7 @@ def render_sitemap(site: Site, base: str) -> str:
     rows = "\n".join(
         f"<url><loc>{html.escape(base + a.path)}</loc><lastmod>{a.modified_at or a.published_at}</lastmod></url>"
         for a in reversed(site.articles)
+        if a.path not in site.gone
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -223,6 +224,48 @@ def render_feed(site: Site, base: str) -> str:
 \t<sy:updateFrequency>1</sy:updateFrequency>
 \t<generator>https://wordpress.org/?v=6.4.2</generator>
 {items}
+</channel>
+</rss>
+"""
+
+
+def render_comments_feed(site: Site, base: str) -> str:
+    """WordPress's ``/comments/feed/``: the newest comments of the whole site, each linking
+    to its article."""
+    stubs = sorted(
+        (
+            (s.ts, s.id, a)
+            for a in site.articles
+            if a.path not in site.gone
+            for s in a.comment_stubs
+        ),
+        key=lambda t: (t[0], t[1]),
+        reverse=True,
+    )[:FEED_ITEMS]
+    items = []
+    for ts, comment_id, a in stubs:
+        comment = next(c for c in a.comments if c.id == comment_id)
+        link = f"{base}{a.comment_page_path(comment.page)}#comment-{comment_id}"
+        items.append(
+            f"""\t<item>
+\t\t<title>Comment on {html.escape(a.headline)} by {html.escape(comment.author)}</title>
+\t\t<link>{html.escape(link)}</link>
+\t\t<dc:creator>{html.escape(comment.author)}</dc:creator>
+\t\t<pubDate>{_rfc822(ts)}</pubDate>
+\t\t<guid isPermaLink="false">{html.escape(base)}/?p={a.post_id}#comment-{comment_id}</guid>
+\t\t<description>{html.escape(comment.text)}</description>
+\t</item>"""
+        )
+    body = "\n".join(items)
+    return f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"
+\txmlns:dc="http://purl.org/dc/elements/1.1/"
+\txmlns:atom="http://www.w3.org/2005/Atom">
+<channel>
+\t<title>Comments for {html.escape(site.name)}</title>
+\t<atom:link href="{html.escape(base)}/comments/feed/" rel="self" type="application/rss+xml" />
+\t<link>{html.escape(base)}/</link>
+\t<description>{html.escape(w.SITE_TAGLINE)}</description>
+{body}
 </channel>
 </rss>
 """

@@ -120,6 +120,7 @@ def head(
 <meta name="twitter:site" content="@demogazette" />
 <script type="application/ld+json" class="yoast-schema-graph">{schema}</script>
 <link rel="alternate" type="application/rss+xml" title="{attr(site.name)} &raquo; Feed" href="{base}/feed/" />
+<link rel="alternate" type="application/rss+xml" title="{attr(site.name)} &raquo; Comments Feed" href="{base}/comments/feed/" />
 {extra}<link rel='stylesheet' id='td-theme-css' href='{base}/wp-content/themes/Newspaper/style.css?ver={THEME_VERSION}' type='text/css' media='all' />
 <style id="td-theme-inline-css">{_INLINE_STYLE}</style>
 <script>

@@ -8,6 +8,7 @@
 ``/?p=ID``                                     301 to the article (WordPress shortlink)
 ``/category/S/``, ``/tag/T/``, ``/author/A/``  listings (``…/page/N/`` too)
 ``/robots.txt``, ``/sitemap.xml``, ``/feed/``  robots, all articles with lastmod, RSS 2.0
+``/comments/feed/``                            the newest comments, site-wide (RSS 2.0)
 ``/private/secret-draft/``                     disallowed by robots.txt, served if asked
 ``/about/``, ``/contact/``, ``/privacy-policy/``  static pages
 ``/wp-content/…``                              images (PNG), theme CSS and JS
@@ -27,6 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 from scraper.demosite.content import DemoArticle, Site, slugify
 from scraper.demosite.pages import (
     STATIC_PAGES,
+    render_comments_feed,
     render_feed,
     render_listing,
     render_not_found,
@@ -109,7 +111,9 @@ def resolve(site: Site, base: str, target: str) -> Response:
         page_no = int(m.group(2) or 1)
         if a is None or page_no < 1 or page_no > a.comment_pages:
             return not_found(site, base)
-        last = max([a.last_modified_ts, *(s.ts for s in a.comment_stubs)])
+        if a.path in site.gone:
+            return _html(render_not_found(site, base), 410)
+        last = max([a.last_modified_ts, a.page_modified_ts or 0, *(s.ts for s in a.comment_stubs)])
         body = render_article(site, a, base, page_no).encode("utf-8")
         return Response(200, HTML, body, last, links=(f"<{base}/?p={a.post_id}>; rel=shortlink",))
     if _ARTICLE.match(path + "/") and site.by_path(path + "/"):
@@ -132,6 +136,9 @@ def resolve(site: Site, base: str, target: str) -> Response:
     if path == "/sitemap.xml":
         body = render_sitemap(site, base).encode("utf-8")
         return Response(200, "application/xml; charset=UTF-8", body, newest)
+    if path in ("/comments/feed/", "/comments/feed"):
+        body = render_comments_feed(site, base).encode("utf-8")
+        return Response(200, "application/rss+xml; charset=UTF-8", body)
     if path in ("/feed/", "/feed"):
         body = render_feed(site, base).encode("utf-8")
         return Response(200, "application/rss+xml; charset=UTF-8", body, newest)

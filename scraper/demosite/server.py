@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import threading
+import time
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,8 +27,42 @@ from scraper.demosite.content import Site, build_site
 from scraper.demosite.routes import HTML, PDF, Response, article_for, resolve
 
 FAULT_KINDS = frozenset(
-    {"500", "503-once", "404", "redirect", "timeout", "truncated", "non-html", "bad-charset"}
+    {
+        "500",
+        "500-once",
+        "503-once",
+        "404",
+        "redirect",
+        "redirect-loop",
+        "cycle",
+        "huge",
+        "gzip-bomb",
+        "xml-bomb",
+        "timeout",
+        "truncated",
+        "non-html",
+        "bad-charset",
+    }
 )
+HUGE_BYTES = 50 * 1024 * 1024  # the "huge" fault's page
+BOMB_BYTES = 100 * 1024 * 1024  # what the "gzip-bomb" fault's body inflates to
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n<!ENTITY lol "lol">\n'
+    + b"".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n'.encode()
+        for i in range(1, 10)
+    )
+    + b']>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    + b"<url><loc>&lol9;</loc></url></urlset>\n"
+)
+
+
+@lru_cache(maxsize=1)
+def gzip_bomb() -> bytes:
+    """``BOMB_BYTES`` of spaces, gzipped to about 100 KB."""
+    out = zlib.compressobj(9, zlib.DEFLATED, 31)
+    chunk = b" " * (1024 * 1024)
+    return b"".join(out.compress(chunk) for _ in range(BOMB_BYTES // len(chunk))) + out.flush()
 
 
 class FaultError(ValueError):
@@ -38,6 +74,7 @@ class RequestRecord:
     method: str
     path: str  # as requested: path plus query string
     headers: dict[str, str]
+    at: float = 0.0  # time.monotonic() on arrival
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -54,7 +91,14 @@ class DemoServer:
     (for alias paths such as ``/?p=ID`` or ``…/?utm_source=x``); ``"timeout"`` sleeps
     ``stall_seconds`` before answering; ``"truncated"`` sends half the body under the full
     Content-Length, then closes; ``"non-html"`` a PDF; ``"bad-charset"`` UTF-8 bytes
-    declared as ISO-8859-1 in the Content-Type header.
+    declared as ISO-8859-1 in the Content-Type header; ``"500-once"`` a 500 the first
+    time, then the page; ``"redirect-loop"`` 302s between the path and ``path?loop=1``
+    forever; ``"cycle"`` the article's previous link points to its next article (a chain
+    cycle); ``"huge"`` a 50 MB page; ``"gzip-bomb"`` a gzip body inflating to 100 MB;
+    ``"xml-bomb"`` an entity bomb (billion laughs) instead of the page, for a sitemap.
+
+    ``crawl_delay`` adds a ``Crawl-delay`` line to robots.txt. :meth:`replace_site`
+    swaps the site between crawls (see ``scraper/demosite/changes.py``).
     """
 
     def __init__(
@@ -67,6 +111,7 @@ class DemoServer:
         *,
         stall_seconds: float = 30.0,
         disallow: Sequence[str] = (),
+        crawl_delay: float | None = None,
     ) -> None:
         self.site = site if site is not None else build_site()
         self.host = host
@@ -78,8 +123,11 @@ class DemoServer:
             known = ", ".join(sorted(FAULT_KINDS))
             raise FaultError(f"unknown fault kinds {sorted(unknown)}; known: {known}")
         self.stall_seconds = stall_seconds
+        if "gzip-bomb" in self.faults.values():
+            gzip_bomb()  # built before serving: it takes a moment
         # Extra robots.txt Disallow paths, for tests of a polite crawler.
         self.disallow = tuple(disallow)
+        self.crawl_delay = crawl_delay
         self._lock = threading.Lock()
         self._requests: list[RequestRecord] = []
         self._faulted_once: set[str] = set()
@@ -145,16 +193,25 @@ class DemoServer:
     def url_for(self, path: str) -> str:
         return self.url + path
 
+    def replace_site(self, site: Site) -> None:
+        """Serve ``site`` from now on (a changed site between two crawls)."""
+        with self._lock:
+            self.site = site
+            if self._httpd is not None:
+                self._render = lru_cache(maxsize=256)(self._resolve)
+
     # -- request handling (called from handler threads)
 
     def _record(self, method: str, path: str, headers: dict[str, str]) -> None:
         with self._lock:
-            self._requests.append(RequestRecord(method, path, headers))
+            self._requests.append(RequestRecord(method, path, headers, time.monotonic()))
 
     def _resolve(self, target: str) -> Response:
         response = resolve(self.site, self.url, target)
-        if self.disallow and urlsplit(target).path == "/robots.txt":
+        if (self.disallow or self.crawl_delay) and urlsplit(target).path == "/robots.txt":
             extra = "".join(f"Disallow: {path}\n" for path in self.disallow)
+            if self.crawl_delay:
+                extra += f"Crawl-delay: {self.crawl_delay:g}\n"
             body = response.body.replace(b"Disallow:", extra.encode() + b"Disallow:", 1)
             response = Response(response.status, response.content_type, body)
         return response
@@ -163,7 +220,7 @@ class DemoServer:
         """The fault configured for a request target; ``503-once`` only the first time."""
         key = target if target in self.faults else urlsplit(target).path
         kind = self.faults.get(key)
-        if kind == "503-once":
+        if kind in ("503-once", "500-once"):
             with self._lock:
                 if key in self._faulted_once:
                     return None
@@ -177,8 +234,14 @@ class DemoServer:
         fault = self.fault_for(target)
         if fault == "timeout":
             self._stopping.wait(self.stall_seconds)
-        if fault == "500":
+        if fault in ("500", "500-once"):
             return Response(500, HTML, b"<h1>Internal Server Error</h1>"), fault
+        if fault == "redirect-loop":
+            parts = urlsplit(target)
+            location = self.url + parts.path + ("" if parts.query else "?loop=1")
+            return Response(302, HTML, b"", location=location), fault
+        if fault == "xml-bomb":
+            return Response(200, "application/xml; charset=UTF-8", BILLION_LAUGHS), fault
         if fault == "503-once":
             return Response(503, HTML, b"<h1>Service Temporarily Unavailable</h1>"), fault
         if fault == "404":
@@ -189,6 +252,19 @@ class DemoServer:
             location = self.url + (article.path if article else parts.path)
             return Response(301, HTML, b"", location=location), fault
         response = self._render(target)
+        if fault == "cycle":
+            article = article_for(self.site, urlsplit(target).path)
+            older = self.site.previous(article) if article else None
+            newer = self.site.next(article) if article else None
+            if older and newer:
+                body = response.body.replace(
+                    (self.url + older.path).encode(), (self.url + newer.path).encode()
+                )
+                response = Response(200, HTML, body, response.last_modified)
+        if fault == "huge" and response.status == 200:
+            pad = b"<!-- " + b"x" * (HUGE_BYTES - len(response.body)) + b" -->"
+            body = response.body.replace(b"</body>", pad + b"</body>", 1)
+            response = Response(200, HTML, body, response.last_modified)
         if fault == "non-html" and response.status == 200:
             response = Response(200, "application/pdf", PDF, response.last_modified)
         if fault == "bad-charset" and response.content_type.startswith("text/html"):
@@ -267,6 +343,9 @@ class _Handler(BaseHTTPRequestHandler):
             status, body = 304, b""
         try:
             self.send_response(status)
+            if fault == "gzip-bomb":
+                body = gzip_bomb()
+                self.send_header("Content-Encoding", "gzip")
             if status != 304:
                 self.send_header("Content-Type", response.content_type)
                 self.send_header("Content-Length", str(len(body)))

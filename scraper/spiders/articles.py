@@ -214,6 +214,9 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
             meta={"walk": walk},
         )
         if self.plan is not None:
+            # Our own keys decide what is a duplicate: a request Scrapy's filter dropped
+            # (a redirect back to a URL already fetched) would never be settled.
+            request.dont_filter = True
             return self._planned(
                 request, key, walk, force=force, source=source, known_run=known_run
             )

@@ -94,15 +94,30 @@ class PlannedRoutes:
         self.plan_skipped: set[str] = set()
         self.plan_pages: set[str] = set()
         crawler.signals.connect(self._robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(self._plan_spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self._close_plan, signal=signals.engine_stopped)
+        self._close_reason: str | None = None
 
     def _robots_parsed(self, robotparser: Any, request: scrapy.Request) -> None:
         if self.plan is not None:
             self.plan.on_robots(urlsplit(request.url).netloc, robotparser)
 
+    def _plan_spider_closed(self, spider: Any, reason: str) -> None:
+        self._close_reason = reason
+
     def _close_plan(self) -> None:
-        if self.plan is not None:
-            self.plan.close()
+        """After the pipeline's last commit. A finished crawl has no request in flight: an
+        entry still leased was dropped unanswered somewhere in Scrapy; it is settled as
+        failed so the next run starts afresh instead of resuming it forever."""
+        if self.plan is None:
+            return
+        if self._close_reason == "finished" and self.plan.frontier is not None:
+            dropped = self.plan.frontier.settle_leftovers("dropped unanswered")
+            if dropped:
+                self.logger.warning(
+                    "%d requests were dropped unanswered: %s", len(dropped), dropped[:5]
+                )
+        self.plan.close()
 
     async def _resumed_requests(self) -> AsyncIterator[scrapy.Request]:
         """What an unfinished earlier run left, then the revisits the schedule says are due."""
@@ -476,10 +491,9 @@ class PlannedRoutes:
             for entry in entries:
                 key = canonicalize_url(entry.url)
                 known = plan.known(key)
-                if (
-                    known is not None
-                    and entry.comments is not None
-                    and entry.comments != known.comment_count
+                if known is not None and (
+                    entry.comment
+                    or (entry.comments is not None and entry.comments != known.comment_count)
                 ):
                     plan.hint(key, "feed comments")
                 request = self._article_request(entry.url, walk, source="feed")

@@ -1,0 +1,86 @@
+"""Downloader middlewares for politeness Scrapy does not provide by itself.
+
+- :class:`RobotsCrawlDelayMiddleware`: Scrapy's robots.txt middleware, plus the
+  ``Crawl-delay`` the site asks for (Scrapy parses it but never applies it): requests to a
+  host are spaced at least that far apart, whatever AutoThrottle or ``DOWNLOAD_DELAY`` say.
+  A delay above ``ARCHIVE_MAX_CRAWL_DELAY`` (default 60 s) is capped there.
+- :class:`ContactUserAgentMiddleware`: the ``User-Agent`` names the project and, when
+  ``ARCHIVE_CONTACT`` is set, how to reach whoever runs the crawl.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.downloadermiddlewares.useragent import UserAgentMiddleware
+from scrapy.utils.httpobj import urlparse_cached
+
+
+def user_agent_with_contact(user_agent: str, contact: str) -> str:
+    """``"bot/1 (archiver)"`` + ``"me@x.org"`` → ``"bot/1 (archiver; +me@x.org)"``."""
+    contact = contact.strip()
+    if not contact:
+        return user_agent
+    if user_agent.endswith(")"):
+        return f"{user_agent[:-1]}; +{contact})"
+    return f"{user_agent} (+{contact})"
+
+
+class ContactUserAgentMiddleware(UserAgentMiddleware):
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ContactUserAgentMiddleware:
+        settings = crawler.settings
+        middleware = cls(
+            user_agent_with_contact(settings["USER_AGENT"], settings.get("ARCHIVE_CONTACT", ""))
+        )
+        middleware.crawler = crawler
+        return middleware
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        # A spider's own user_agent attribute still wins, as in Scrapy; the contact is added.
+        user_agent = getattr(spider, "user_agent", None)
+        if user_agent:
+            contact = self.crawler.settings.get("ARCHIVE_CONTACT", "")
+            self.user_agent = user_agent_with_contact(user_agent, contact)
+
+
+class RobotsCrawlDelayMiddleware(RobotsTxtMiddleware):
+    """``RobotsTxtMiddleware`` that also obeys ``Crawl-delay``."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.max_delay = crawler.settings.getfloat("ARCHIVE_MAX_CRAWL_DELAY", 60.0)
+        self._next_at: dict[str, float] = {}  # netloc -> earliest time of its next request
+        self._announced: set[str] = set()
+
+    async def process_request(self, request: Request, spider: Any = None) -> None:
+        await super().process_request(request)
+        if request.meta.get("dont_obey_robotstxt"):
+            return
+        netloc = urlparse_cached(request).netloc
+        parser = self._parsers.get(netloc)
+        if parser is None or not hasattr(parser, "crawl_delay"):
+            return
+        user_agent = self._robotstxt_useragent or request.headers.get(
+            b"User-Agent", self._default_useragent
+        )
+        delay = parser.crawl_delay(user_agent)
+        if not delay or delay <= 0:
+            return
+        delay = min(float(delay), self.max_delay)
+        if netloc not in self._announced:
+            self._announced.add(netloc)
+            self._stats.set_value(f"newsarchive/crawl_delay/{netloc}", delay)
+            self.crawler.spider.logger.info(
+                "robots.txt of %s asks for Crawl-delay: %g s; requests are spaced so", netloc, delay
+            )
+        now = time.monotonic()
+        start = max(now, self._next_at.get(netloc, now))
+        self._next_at[netloc] = start + delay
+        if start > now:
+            await asyncio.sleep(start - now)

@@ -8,6 +8,7 @@ keeps serving while a crawl writes (the archive is in WAL mode).
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import tempfile
@@ -54,8 +55,20 @@ def serve(db_path: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_POR
             json.dumps(datasette_metadata(db_path), ensure_ascii=False), "utf-8"
         )
         process = subprocess.Popen(datasette_command(db_path, metadata_path, host, port))
+        # Stopped by a signal (Ctrl-C, or SIGTERM from a service manager): stop Datasette
+        # too, and remove the metadata file.
+        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
         try:
             return process.wait()
         except KeyboardInterrupt:
             process.terminate()
             return process.wait()
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

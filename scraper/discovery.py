@@ -229,6 +229,7 @@ def feed_links(tree: HtmlElement, url: str, *, comments: bool = False) -> list[s
 class Listing:
     articles: list[str] = field(default_factory=list)  # in page order, newest first usually
     pages: list[str] = field(default_factory=list)  # other pages of this listing
+    next_page: str | None = None  # the page after this one (rel=next, else page N+1)
 
 
 def is_listing_url(url: str) -> bool:
@@ -269,7 +270,18 @@ def listing_links(tree: HtmlElement, url: str) -> Listing:
             if key not in seen:
                 seen.add(key)
                 listing.pages.append(href)
+            if "next" in rel and listing.next_page is None:
+                listing.next_page = href
+    if listing.next_page is None:
+        here_no = _page_number(url)
+        later = [(n, u) for u in listing.pages if (n := _page_number(u)) > here_no]
+        listing.next_page = min(later)[1] if later else None
     return listing
+
+
+def _page_number(url: str) -> int:
+    m = re.search(r"/page/(\d+)/?$", urlsplit(url).path)
+    return int(m.group(1)) if m else 1
 
 
 def is_listing(tree: HtmlElement, url: str) -> bool:

@@ -84,4 +84,5 @@ class RevisitPolicy:
         interval = self.interval(max(age, timedelta(0)))
         if interval is None:
             return False
-        return now - checked >= interval
+        # A check "in the future" (a clock set back, ARCHIVE_NOW) counts as just now.
+        return max(now - checked, timedelta(0)) >= interval

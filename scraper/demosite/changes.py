@@ -55,13 +55,13 @@ def change_site(site: Site, changes: SiteChanges, at: int) -> Site:
         articles[i] = replace(
             a, headline=a.headline + " (updated)", modified_ts=at, modified_at=iso(at)
         )
-    for i in changes.commented:
-        articles[i] = _with_comment(articles[i], next_id, at)
-        next_id += 3
     for i in changes.removed_comment:
         a = articles[i]
         if a.comment_stubs:  # the last in thread order is always a leaf
             articles[i] = replace(a, comment_stubs=a.comment_stubs[:-1], page_modified_ts=at)
+    for i in changes.commented:
+        articles[i] = _with_comment(articles[i], next_id, at)
+        next_id += 3
     gone = site.gone | {articles[i].path for i in changes.gone}
     return replace(site, articles=tuple(articles), gone=frozenset(gone))
 

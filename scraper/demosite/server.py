@@ -131,6 +131,7 @@ class DemoServer:
         self._lock = threading.Lock()
         self._requests: list[RequestRecord] = []
         self._faulted_once: set[str] = set()
+        self._answers: list[tuple[str, int]] = []  # (path, status) as answered
         self._stopping = threading.Event()
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -189,6 +190,13 @@ class DemoServer:
     def clear_requests(self) -> None:
         with self._lock:
             self._requests.clear()
+            self._answers.clear()
+
+    @property
+    def answers(self) -> list[tuple[str, int]]:
+        """``(path, status)`` of every answer sent so far (304s included), in order."""
+        with self._lock:
+            return list(self._answers)
 
     def url_for(self, path: str) -> str:
         return self.url + path
@@ -341,6 +349,8 @@ class _Handler(BaseHTTPRequestHandler):
         status = response.status
         if status == 200 and not_modified(self.headers, etag, response.last_modified):
             status, body = 304, b""
+        with demo._lock:
+            demo._answers.append((self.path, status))
         try:
             self.send_response(status)
             if fault == "gzip-bomb":

@@ -197,8 +197,12 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
         known_run: int = 0,
     ) -> scrapy.Request | None:
         key = canonicalize_url(url)
-        if self.plan is not None and key in self.plan_skipped and walk in DIRECTION_REL:
-            return self._step_over(key, walk, known_run)
+        if self.plan is not None and key in self.plan_skipped:
+            if key in self.plan.hints:  # skipped as not due; since hinted as changed
+                self.plan_skipped.discard(key)
+                self.scheduled.discard(key)
+            elif walk in DIRECTION_REL:
+                return self._step_over(key, walk, known_run)
         if key in self.scheduled or key in self.seen_articles:
             return None
         if host_of(url) not in self.allowed_hosts:

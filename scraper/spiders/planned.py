@@ -430,9 +430,13 @@ class PlannedRoutes:
                 request = self._article_request(url, self._walk_for_discovered(), source="listing")
                 if request is not None:
                     requests.append(request)
-            # Older listing pages only while this one still shows articles we lack.
-            if not plan.options.incremental or plan.options.full or new:
-                for url in links.pages:
+            # Incremental runs page on (to the next page only) while a page still shows
+            # articles the archive lacks; other runs take every page.
+            pages = links.pages
+            if plan.options.incremental and not plan.options.full:
+                pages = [links.next_page] if new and links.next_page else []
+            if pages:
+                for url in pages:
                     request = self._discovery_request(url, "listing")
                     if request is not None:
                         requests.append(request)

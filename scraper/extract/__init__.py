@@ -18,6 +18,7 @@ from .body import extract_body
 from .comments import CommentThread, extract_comments, merge_comment_pages
 from .dom import parse_html
 from .navigation import Neighbours, find_neighbours
+from .pageindex import PageIndex
 from .profile_apply import SOURCE, ProfileBody, profile_fields, profile_neighbours, profile_thread
 from .profiles import Profile, ProfileError, load_profile
 from .structured import read_structured
@@ -71,32 +72,33 @@ def extract_article_page(
     """The article and this page's comment thread (its page number and the thread's other
     pages), for the spider, which merges the thread's pages into the article."""
     tree = parse_html(html, encoding)
+    index = PageIndex(tree)
     if profile is not None:
-        return _profiled(tree, url, fetched_at, profile)
-    st = read_structured(tree, url)
+        return _profiled(tree, url, fetched_at, profile, index)
+    st = read_structured(tree, url, index)
     sources: dict[str, str] = {}
 
     def note(name: str, source: str | None) -> None:
         if source:
             sources[name] = source
 
-    canonical, src = metadata.canonical(tree, st, url)
+    canonical, src = metadata.canonical(tree, st, url, index)
     note("canonical_url", src)
-    headline, src = metadata.headline(tree, st)
+    headline, src = metadata.headline(tree, st, index)
     note("headline", src)
     description, src = metadata.description(tree, st)
     note("description", src)
-    authors, src = metadata.authors(tree, st)
+    authors, src = metadata.authors(tree, st, index)
     note("authors", src)
-    published_at, published_raw, src = metadata.published(tree, st)
+    published_at, published_raw, src = metadata.published(tree, st, index)
     note("published_at", src)
-    modified_at, modified_raw, src = metadata.modified(tree, st)
+    modified_at, modified_raw, src = metadata.modified(tree, st, index)
     note("modified_at", src)
-    categories, src = metadata.categories(tree, st)
+    categories, src = metadata.categories(tree, st, index)
     note("categories", src)
     section, src = metadata.section(tree, st, categories)
     note("section", src)
-    tags, src = metadata.tags(tree, st)
+    tags, src = metadata.tags(tree, st, index)
     note("tags", src)
     language, src = metadata.language(tree, st)
     note("language", src)
@@ -162,13 +164,13 @@ def extract_thread(tree: HtmlElement, url: str, profile: Profile | None = None) 
 
 
 def _profiled(
-    tree: HtmlElement, url: str, fetched_at: str | None, profile: Profile
+    tree: HtmlElement, url: str, fetched_at: str | None, profile: Profile, index: PageIndex
 ) -> tuple[Article, CommentThread]:
     """The assembly with a profile: each field the profile finds wins (source
     ``profile``); the others, and everything a profile does not name, come from the
     generic helpers, which only run for the fields still missing."""
     found = profile_fields(profile, tree, url)
-    st = read_structured(tree, url)
+    st = read_structured(tree, url, index)
     sources: dict[str, str] = {}
 
     def pick(name: str, generic: Callable[[], tuple[Any, str | None]]) -> Any:
@@ -189,15 +191,15 @@ def _profiled(
             sources[name] = src
         return value, raw
 
-    canonical = pick("canonical_url", lambda: metadata.canonical(tree, st, url))
-    headline = pick("headline", lambda: metadata.headline(tree, st))
+    canonical = pick("canonical_url", lambda: metadata.canonical(tree, st, url, index))
+    headline = pick("headline", lambda: metadata.headline(tree, st, index))
     description = pick("description", lambda: metadata.description(tree, st))
-    authors = pick("authors", lambda: metadata.authors(tree, st))
-    published_at, published_raw = dated("published_at", lambda: metadata.published(tree, st))
-    modified_at, modified_raw = dated("modified_at", lambda: metadata.modified(tree, st))
-    categories = pick("categories", lambda: metadata.categories(tree, st))
+    authors = pick("authors", lambda: metadata.authors(tree, st, index))
+    published_at, published_raw = dated("published_at", lambda: metadata.published(tree, st, index))
+    modified_at, modified_raw = dated("modified_at", lambda: metadata.modified(tree, st, index))
+    categories = pick("categories", lambda: metadata.categories(tree, st, index))
     section = pick("section", lambda: metadata.section(tree, st, categories))
-    tags = pick("tags", lambda: metadata.tags(tree, st))
+    tags = pick("tags", lambda: metadata.tags(tree, st, index))
     language = pick("language", lambda: metadata.language(tree, st))
 
     generic_neighbours = find_neighbours(tree, url)

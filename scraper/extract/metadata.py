@@ -8,6 +8,7 @@ heuristics. Values are never invented: a field the page does not state stays emp
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
@@ -15,6 +16,7 @@ from lxml.html import HtmlElement
 
 from .dates import parse_date
 from .dom import element_text, inline_text
+from .pageindex import PageIndex, page_index, xml_tokens
 from .structured import Structured, jsonld_names, jsonld_text, microdata_prop, microdata_value
 from .urls import absolute_url
 
@@ -22,15 +24,29 @@ Found = tuple[Any, str | None]
 
 # --- headline ---------------------------------------------------------------------------
 
-_CMS_H1 = etree.XPath(
-    "//h1[contains(concat(' ',normalize-space(@class),' '),' entry-title ')"
-    " or contains(@class,'wp-block-post-title') or contains(@class,'post-title')"
-    " or contains(@class,'article-title') or contains(@class,'article__title')"
-    " or contains(@class,'tdb-title-text') or contains(@class,'jeg_post_title')"
-    " or contains(@class,'headline') or @itemprop='headline']"
+# An h1 whose class or itemprop marks it as the post's title (the XPath
+# ``//h1[contains(concat(' ',normalize-space(@class),' '),' entry-title ') or
+# contains(@class,'post-title') or … or @itemprop='headline']``, over the page index).
+_CMS_H1_CLASSES = (
+    "wp-block-post-title",
+    "post-title",
+    "article-title",
+    "article__title",
+    "tdb-title-text",
+    "jeg_post_title",
+    "headline",
 )
-_H1 = etree.XPath("//h1")
-_TITLE = etree.XPath("//title")
+
+
+def _cms_h1(h: HtmlElement) -> bool:
+    cls = h.get("class") or ""
+    return (
+        "entry-title" in xml_tokens(cls)
+        or any(c in cls for c in _CMS_H1_CLASSES)
+        or h.get("itemprop") == "headline"
+    )
+
+
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—·•»:]|::)\s+")
 
 
@@ -38,12 +54,14 @@ def _norm(text: str) -> str:
     return re.sub(r"\W+", " ", text).strip().lower()
 
 
-def headline(tree: HtmlElement, st: Structured) -> Found:
+def headline(tree: HtmlElement, st: Structured, index: PageIndex | None = None) -> Found:
     """The article's own h1; structured data when no h1 agrees; the <title> as a last resort."""
-    cms = [t for t in (element_text(h, keep_br=False) for h in _CMS_H1(tree)) if t]
+    ix = page_index(tree, index)
+    h1_elements = ix.tagged("h1")
+    cms = [t for t in (element_text(h, keep_br=False) for h in h1_elements if _cms_h1(h)) if t]
     if cms:
         return cms[0], "cms"
-    h1s = [t for t in (element_text(h, keep_br=False) for h in _H1(tree)) if t]
+    h1s = [t for t in (element_text(h, keep_br=False) for h in h1_elements) if t]
     declared: list[tuple[str, str]] = []
     if st.article is not None:
         value = jsonld_text(st.article.get("headline") or st.article.get("name"))
@@ -74,7 +92,7 @@ def headline(tree: HtmlElement, st: Structured) -> Found:
         return declared[0]
     if len(h1s) == 1:
         return h1s[0], "heuristic"
-    titles = _TITLE(tree)
+    titles = ix.tagged("title")
     if titles:
         title = inline_text(titles[0].text_content())
         if title:
@@ -123,13 +141,12 @@ def language(tree: HtmlElement, st: Structured) -> Found:
     return None, None
 
 
-_CANONICAL = etree.XPath(
-    "//link[@href and contains(concat(' ',normalize-space(@rel),' '),' canonical ')]/@href"
-)
-
-
-def canonical(tree: HtmlElement, st: Structured, url: str) -> Found:
-    for href in _CANONICAL(tree):
+def canonical(tree: HtmlElement, st: Structured, url: str, index: PageIndex | None = None) -> Found:
+    # //link[@href and contains(concat(' ',normalize-space(@rel),' '),' canonical ')]/@href
+    for link in page_index(tree, index).tagged("link"):
+        href = link.get("href")
+        if href is None or "canonical" not in xml_tokens(link.get("rel")):
+            continue
         value = absolute_url(url, href)
         if value:
             return value, "meta"
@@ -143,28 +160,76 @@ def canonical(tree: HtmlElement, st: Structured, url: str) -> Found:
 
 # --- authors -----------------------------------------------------------------------------
 
-_CMS_AUTHORS = [
+Query = Callable[[PageIndex], list[HtmlElement]]
+
+
+def _inside(el: HtmlElement, tag: str) -> bool:
+    return next(el.iterancestors(tag), None) is not None
+
+
+def _class_under(outer: str, inner: str) -> Query:
+    """``//*[contains(@class,outer)]//*[contains(@class,inner)]``."""
+
+    def query(ix: PageIndex) -> list[HtmlElement]:
+        tops = set(ix.containing("class", outer))
+        if not tops:
+            return []
+        return [
+            el
+            for el in ix.containing("class", inner)
+            if any(anc in tops for anc in el.iterancestors())
+        ]
+
+    return query
+
+
+def _links_under(part: str, tag: str | None = None) -> Query:
+    """``//*[contains(@class,part)]//a`` (``//tag[…]//a`` with a ``tag``)."""
+
+    def query(ix: PageIndex) -> list[HtmlElement]:
+        tops = ix.containing("class", part)
+        if tag is not None:
+            tops = [el for el in tops if el.tag == tag]
+        return ix.under(tops, "a")
+
+    return query
+
+
+def _rel_author_links(ix: PageIndex) -> list[HtmlElement]:
+    """``//a[@rel='author']``."""
+    return [a for a in ix.equal("rel", "author") if a.tag == "a"]
+
+
+_CMS_AUTHORS: list[Query] = [
     # WordPress block themes
-    etree.XPath("//*[contains(@class,'wp-block-post-author__name')]"),
-    # WordPress classic themes: the byline link (not "View all of X's posts")
-    etree.XPath(
-        "//*[contains(concat(' ',normalize-space(@class),' '),' byline ')]"
-        "//a[contains(@rel,'author') or contains(@class,'url')]"
-    ),
-    etree.XPath("//*[contains(@class,'author-bio')]//*[contains(@class,'author-title')]"),
+    lambda ix: ix.containing("class", "wp-block-post-author__name"),
+    # WordPress classic themes: the byline link (not "View all of X's posts"):
+    # //*[token byline]//a[contains(@rel,'author') or contains(@class,'url')]
+    lambda ix: [
+        a
+        for a in ix.under(ix.with_token("class", "byline"), "a")
+        if "author" in (a.get("rel") or "") or "url" in (a.get("class") or "")
+    ],
+    _class_under("author-bio", "author-title"),
     # tagDiv Newspaper, JNews, other news themes
-    etree.XPath("//*[contains(@class,'td-post-author-name')]//a"),
-    etree.XPath("//*[contains(@class,'tdb-author-name')]"),
-    etree.XPath("//*[contains(@class,'jeg_meta_author')]//a"),
-    etree.XPath("//article//a[@rel='author']"),
+    _links_under("td-post-author-name"),
+    lambda ix: ix.containing("class", "tdb-author-name"),
+    _links_under("jeg_meta_author"),
+    # //article//a[@rel='author']
+    lambda ix: [a for a in _rel_author_links(ix) if _inside(a, "article")],
 ]
-_GENERIC_AUTHORS = [
-    etree.XPath(
-        "//*[contains(@class,'byline')]//a[contains(@href,'author') or contains(@href,'/people/')]"
+_GENERIC_AUTHORS: list[Query] = [
+    # //*[contains(@class,'byline')]//a[contains(@href,'author') or contains(@href,'/people/')]
+    lambda ix: [
+        a
+        for a in ix.under(ix.containing("class", "byline"), "a")
+        if "author" in (a.get("href") or "") or "/people/" in (a.get("href") or "")
+    ],
+    lambda ix: ix.in_order(
+        ix.containing("class", "author-name") + ix.containing("class", "author__name")
     ),
-    etree.XPath("//*[contains(@class,'author-name') or contains(@class,'author__name')]"),
-    etree.XPath("//a[@rel='author']"),
-    etree.XPath("//*[contains(@class,'byline')]"),
+    _rel_author_links,
+    lambda ix: ix.containing("class", "byline"),
 ]
 _BY = re.compile(r"^\s*(?:by|von|par|por|di|door|av|автор[:\s]|written by)\s*:?\s+", re.I)
 _SPLIT_AUTHORS = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\bи\b)\s*")
@@ -193,7 +258,7 @@ def _names_from(elements: list[HtmlElement]) -> list[str]:
     return names
 
 
-def authors(tree: HtmlElement, st: Structured) -> Found:
+def authors(tree: HtmlElement, st: Structured, index: PageIndex | None = None) -> Found:
     if st.article is not None and st.article.get("author"):
         names = [n for n in jsonld_names(st, st.article.get("author")) if not _NOT_A_NAME.search(n)]
         if names:
@@ -207,8 +272,9 @@ def authors(tree: HtmlElement, st: Structured) -> Found:
                     names.append(name)
         if names:
             return names, "microdata"
-    for xp in _CMS_AUTHORS:
-        names = _names_from(xp(tree))
+    ix = page_index(tree, index)
+    for query in _CMS_AUTHORS:
+        names = _names_from(query(ix))
         if names:
             return names, "cms"
     meta = st.meta_first(
@@ -223,8 +289,8 @@ def authors(tree: HtmlElement, st: Structured) -> Found:
         names = split_authors(meta)
         if names:
             return names, "meta"
-    for xp in _GENERIC_AUTHORS:
-        names = _names_from(xp(tree)[:3])
+    for query in _GENERIC_AUTHORS:
+        names = _names_from(query(ix)[:3])
         if names:
             return names, "heuristic"
     return [], None
@@ -232,26 +298,79 @@ def authors(tree: HtmlElement, st: Structured) -> Found:
 
 # --- dates -------------------------------------------------------------------------------
 
-_CMS_PUBLISHED = [
-    etree.XPath("//*[contains(@class,'wp-block-post-date')]//time/@datetime"),
-    etree.XPath("//time[contains(@class,'entry-date') and contains(@class,'published')]/@datetime"),
-    etree.XPath("//*[contains(@class,'posted-on')]//time/@datetime"),
-    etree.XPath("//time[contains(@class,'entry-date')]/@datetime"),
-    etree.XPath("//*[contains(@class,'td-post-date')]//time/@datetime"),
-    etree.XPath("//*[contains(@class,'jeg_meta_date')]//a/text()"),
+Strings = Callable[[PageIndex], list[str]]
+
+
+def _datetimes(times: list[HtmlElement]) -> list[str]:
+    """``…/@datetime`` of ``times``."""
+    return [v for v in (t.get("datetime") for t in times) if v is not None]
+
+
+def _times_under(part: str, also: str | None = None) -> Strings:
+    """``//*[contains(@class,part) (and contains(@class,also))]//time/@datetime``."""
+
+    def query(ix: PageIndex) -> list[str]:
+        tops = ix.containing("class", part)
+        if also is not None:
+            tops = [el for el in tops if also in (el.get("class") or "")]
+        return _datetimes(ix.under(tops, "time"))
+
+    return query
+
+
+def _time_classes(part: str, also: str | None = None, unless: str | None = None) -> Strings:
+    """``//time[contains(@class,part) (and contains(@class,also))
+    (and not(contains(@class,unless)))]/@datetime``."""
+
+    def query(ix: PageIndex) -> list[str]:
+        found = []
+        for t in ix.containing("class", part):
+            cls = t.get("class") or ""
+            if t.tag != "time" or (also and also not in cls) or (unless and unless in cls):
+                continue
+            found.append(t)
+        return _datetimes(found)
+
+    return query
+
+
+_JEG_DATE = etree.XPath("//*[contains(@class,'jeg_meta_date')]//a/text()")
+
+
+def _jeg_date(ix: PageIndex) -> list[str]:
+    # text nodes: the XPath itself, on the few pages that have the markup
+    return [str(x) for x in _JEG_DATE(ix.root)] if ix.containing("class", "jeg_meta_date") else []
+
+
+_CMS_PUBLISHED: list[Strings] = [
+    _times_under("wp-block-post-date"),
+    _time_classes("entry-date", "published"),
+    _times_under("posted-on"),
+    _time_classes("entry-date"),
+    _times_under("td-post-date"),
+    _jeg_date,
 ]
-_CMS_MODIFIED = [
-    etree.XPath(
-        "//time[contains(@class,'updated') and not(contains(@class,'published'))]/@datetime"
-    ),
-    etree.XPath(
-        "//*[contains(@class,'wp-block-post-date') and contains(@class,'modified')]//time/@datetime"
-    ),
+_CMS_MODIFIED: list[Strings] = [
+    _time_classes("updated", unless="published"),
+    _times_under("wp-block-post-date", "modified"),
 ]
-_GENERIC_TIME = etree.XPath(
-    "//article//time[@datetime][not(ancestor::*[contains(@class,'comment')])]/@datetime"
-    " | //main//time[@datetime][not(ancestor::*[contains(@class,'comment')])]/@datetime"
-)
+
+
+def _generic_time(ix: PageIndex) -> list[str]:
+    """``//article//time[@datetime][not(ancestor::*[contains(@class,'comment')])]/@datetime
+    | //main//time[…]/@datetime``."""
+    found = []
+    for t in ix.tagged("time"):
+        value = t.get("datetime")
+        if value is None:
+            continue
+        ancestors = list(t.iterancestors())
+        if not any(a.tag in ("article", "main") for a in ancestors):
+            continue
+        if any("comment" in (a.get("class") or "") for a in ancestors):
+            continue
+        found.append(value)
+    return found
 
 
 def _date_from(raws: list[str]) -> tuple[str, str] | None:
@@ -262,10 +381,12 @@ def _date_from(raws: list[str]) -> tuple[str, str] | None:
     return None
 
 
-def published(tree: HtmlElement, st: Structured) -> tuple[str | None, str | None, str | None]:
+def published(
+    tree: HtmlElement, st: Structured, index: PageIndex | None = None
+) -> tuple[str | None, str | None, str | None]:
     """(ISO date, raw string, source)."""
     return _date(
-        tree,
+        page_index(tree, index),
         st,
         "datePublished",
         (
@@ -284,9 +405,11 @@ def published(tree: HtmlElement, st: Structured) -> tuple[str | None, str | None
     )
 
 
-def modified(tree: HtmlElement, st: Structured) -> tuple[str | None, str | None, str | None]:
+def modified(
+    tree: HtmlElement, st: Structured, index: PageIndex | None = None
+) -> tuple[str | None, str | None, str | None]:
     return _date(
-        tree,
+        page_index(tree, index),
         st,
         "dateModified",
         ("article:modified_time", "og:updated_time", "last-modified", "dc.date.modified"),
@@ -296,11 +419,11 @@ def modified(tree: HtmlElement, st: Structured) -> tuple[str | None, str | None,
 
 
 def _date(
-    tree: HtmlElement,
+    ix: PageIndex,
     st: Structured,
     prop: str,
     meta_keys: tuple[str, ...],
-    cms: list[etree.XPath],
+    cms: list[Strings],
     *,
     generic: bool,
 ) -> tuple[str | None, str | None, str | None]:
@@ -319,12 +442,12 @@ def _date(
         found = _date_from(st.meta_all(key))
         if found:
             return found[0], found[1], "opengraph" if ":" in key else "meta"
-    for xp in cms:
-        found = _date_from([str(x) for x in xp(tree)])
+    for query in cms:
+        found = _date_from(query(ix))
         if found:
             return found[0], found[1], "cms"
     if generic:
-        found = _date_from([str(x) for x in _GENERIC_TIME(tree)[:3]])
+        found = _date_from(_generic_time(ix)[:3])
         if found:
             return found[0], found[1], "heuristic"
     return None, None, None
@@ -332,26 +455,44 @@ def _date(
 
 # --- section, categories, tags ------------------------------------------------------------
 
-_CMS_CATEGORIES = [
-    etree.XPath("//*[contains(@class,'taxonomy-category')]//a"),
-    etree.XPath("//*[contains(@class,'cat-links')]//a"),
-    etree.XPath(
-        "//article//a[contains(@rel,'category')]"
-        "[contains(concat(' ',normalize-space(@rel),' '),' category ')]"
-    ),
-    etree.XPath("//ul[contains(@class,'td-category')]//a"),
-    etree.XPath("//*[contains(@class,'jeg_meta_category')]//a"),
+
+def _article_rel_links(ix: PageIndex, part: str) -> list[HtmlElement]:
+    """``//article//a[contains(@rel,part)]``."""
+    return [a for a in ix.containing("rel", part) if a.tag == "a" and _inside(a, "article")]
+
+
+def _rel_category(ix: PageIndex) -> list[HtmlElement]:
+    """``//article//a[contains(@rel,'category')][token category in @rel]``."""
+    return [a for a in _article_rel_links(ix, "category") if "category" in xml_tokens(a.get("rel"))]
+
+
+def _rel_tag(ix: PageIndex) -> list[HtmlElement]:
+    """``//article//a[contains(@rel,'tag')][token tag in @rel and not token category
+    and not(ancestor::*[contains(@class,'taxonomy-category')])]``."""
+    found = []
+    for a in _article_rel_links(ix, "tag"):
+        rels = xml_tokens(a.get("rel"))
+        if "tag" not in rels or "category" in rels:
+            continue
+        if any("taxonomy-category" in (anc.get("class") or "") for anc in a.iterancestors()):
+            continue
+        found.append(a)
+    return found
+
+
+_CMS_CATEGORIES: list[Query] = [
+    _links_under("taxonomy-category"),
+    _links_under("cat-links"),
+    _rel_category,
+    _links_under("td-category", "ul"),
+    _links_under("jeg_meta_category"),
 ]
-_CMS_TAGS = [
-    etree.XPath("//*[contains(@class,'taxonomy-post_tag')]//a"),
-    etree.XPath("//*[contains(@class,'tags-links')]//a"),
-    etree.XPath("//ul[contains(@class,'td-tags')]//a"),
-    etree.XPath("//*[contains(@class,'jeg_post_tags')]//a"),
-    etree.XPath(
-        "//article//a[contains(@rel,'tag')][contains(concat(' ',normalize-space(@rel),' '),' tag ')"
-        " and not(contains(concat(' ',normalize-space(@rel),' '),' category '))"
-        " and not(ancestor::*[contains(@class,'taxonomy-category')])]"
-    ),
+_CMS_TAGS: list[Query] = [
+    _links_under("taxonomy-post_tag"),
+    _links_under("tags-links"),
+    _links_under("td-tags", "ul"),
+    _links_under("jeg_post_tags"),
+    _rel_tag,
 ]
 
 
@@ -364,22 +505,10 @@ def _texts(elements: list[HtmlElement]) -> list[str]:
     return out
 
 
-# One scan that every category or tag XPath above needs to find something: most pages
-# have none of this markup, and then the ten scans are skipped.
-_TAXONOMY_HINT = etree.XPath(
-    "boolean(//*[contains(@class,'taxonomy-') or contains(@class,'cat-links')"
-    " or contains(@class,'td-category') or contains(@class,'jeg_meta_category')"
-    " or contains(@class,'tags-links') or contains(@class,'td-tags')"
-    " or contains(@class,'jeg_post_tags')]"
-    " | //article//a[contains(@rel,'category') or contains(@rel,'tag')])"
-)
-
-
-def categories(tree: HtmlElement, st: Structured) -> Found:
-    if not _TAXONOMY_HINT(tree):
-        return [], None
-    for xp in _CMS_CATEGORIES:
-        values = _texts(xp(tree))
+def categories(tree: HtmlElement, st: Structured, index: PageIndex | None = None) -> Found:
+    ix = page_index(tree, index)
+    for query in _CMS_CATEGORIES:
+        values = _texts(query(ix))
         if values:
             return values, "cms"
     return [], None
@@ -398,9 +527,10 @@ def section(tree: HtmlElement, st: Structured, cats: list[str]) -> Found:
     return None, None
 
 
-def tags(tree: HtmlElement, st: Structured) -> Found:
-    for xp in _CMS_TAGS if _TAXONOMY_HINT(tree) else ():
-        values = _texts(xp(tree))
+def tags(tree: HtmlElement, st: Structured, index: PageIndex | None = None) -> Found:
+    ix = page_index(tree, index)
+    for query in _CMS_TAGS:
+        values = _texts(query(ix))
         if values:
             return values, "cms"
     values = st.meta_all("article:tag")

@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from .dom import inline_text
+from .pageindex import PageIndex, page_index
 
 ARTICLE_TYPES = frozenset(
     {
@@ -41,14 +41,8 @@ ARTICLE_TYPES = frozenset(
 # Preference among article-like types: a NewsArticle beats the WebPage that wraps it.
 _TYPE_RANK = {"webpage": 1, "medicalwebpage": 1, "creativework": 1}
 
-_JSONLD = etree.XPath(
-    "//script[translate(@type,'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')"
-    "='application/ld+json']"
-)
-_META = etree.XPath("//meta[@content]")
-_MICRO_ARTICLE = etree.XPath(
-    "//*[@itemscope and (contains(@itemtype,'Article') or contains(@itemtype,'BlogPosting'))]"
-)
+# XPath's translate(): ASCII letters only, unlike str.lower()
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
 
 
@@ -106,9 +100,12 @@ def _load_jsonld(text: str) -> Any:
             return None
 
 
-def read_structured(tree: HtmlElement, url: str) -> Structured:
+def read_structured(tree: HtmlElement, url: str, index: PageIndex | None = None) -> Structured:
+    ix = page_index(tree, index)
     st = Structured()
-    for script in _JSONLD(tree):
+    for script in ix.tagged("script"):
+        if (script.get("type") or "").translate(_ASCII_LOWER) != "application/ld+json":
+            continue
         data = _load_jsonld(script.text or "")
         if data is not None:
             _flatten(data, st.jsonld_nodes)
@@ -124,16 +121,21 @@ def read_structured(tree: HtmlElement, url: str) -> Structured:
             best = (rank, i)
     if best is not None:
         st.article = st.jsonld_nodes[best[1]]
-    for meta in _META(tree):
+    for meta in ix.tagged("meta"):
+        if meta.get("content") is None:
+            continue
         key = meta.get("property") or meta.get("name") or meta.get("itemprop")
         if not key:
             continue
         # RDFa ``property`` may name several properties: "og:title twitter:title"
         for name in key.lower().split() or [key]:
             st.meta.setdefault(name, []).append(meta.get("content") or "")
-    micro = _MICRO_ARTICLE(tree)
-    if micro:
-        st.microdata = micro[0]
+    # //*[@itemscope and (contains(@itemtype,'Article') or contains(@itemtype,'BlogPosting'))]
+    for el in ix.having("itemscope"):
+        itemtype = el.get("itemtype") or ""
+        if "Article" in itemtype or "BlogPosting" in itemtype:
+            st.microdata = el
+            break
     return st
 
 

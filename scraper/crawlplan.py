@@ -27,6 +27,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -313,6 +314,18 @@ class CrawlPlan:
 
     def unchanged(self, article: Article, known: Known | None) -> bool:
         return known is not None and content_hash(article) == known.content_hash
+
+    @staticmethod
+    def newer_than_check(stated: str | None, known: Known) -> bool:
+        """A feed date (RFC 822 or ISO 8601) after the archive's last look at the article;
+        unknown dates count as newer."""
+        when = parse_time(stated)
+        if when is None and stated:
+            try:
+                when = parsedate_to_datetime(stated)
+            except (TypeError, ValueError, IndexError):
+                when = None
+        return when is None or known.checked is None or when > known.checked
 
     def sitemap_newer(self, entry: discovery.SitemapEntry, known: Known) -> bool:
         stated = parse_time(entry.lastmod or entry.news_date)

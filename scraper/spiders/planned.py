@@ -496,7 +496,7 @@ class PlannedRoutes:
                 key = canonicalize_url(entry.url)
                 known = plan.known(key)
                 if known is not None and (
-                    entry.comment
+                    (entry.comment and plan.newer_than_check(entry.updated, known))
                     or (entry.comments is not None and entry.comments != known.comment_count)
                 ):
                     plan.hint(key, "feed comments")

@@ -107,7 +107,7 @@ def extract_article_page(
     note("prev_url", neighbours.source if neighbours.prev_url else None)
     note("next_url", neighbours.source if neighbours.next_url else None)
 
-    thread = extract_comments(tree, url)
+    thread = extract_comments(tree, url, index)
     note("comments", thread.source)
 
     body = extract_body(tree, url, headline)
@@ -155,9 +155,11 @@ def find_page_neighbours(tree: HtmlElement, url: str, profile: Profile | None = 
     return neighbours
 
 
-def extract_thread(tree: HtmlElement, url: str, profile: Profile | None = None) -> CommentThread:
+def extract_thread(
+    tree: HtmlElement, url: str, profile: Profile | None = None, index: PageIndex | None = None
+) -> CommentThread:
     """One page's comment thread: by the profile's ``[comments]`` rules where they apply."""
-    thread = extract_comments(tree, url)
+    thread = extract_comments(tree, url, index)
     if profile is not None:
         thread = profile_thread(profile, tree, url, thread)
     return thread
@@ -210,7 +212,7 @@ def _profiled(
         elif getattr(neighbours, f"{side}_url") and generic_neighbours.source:
             sources[f"{side}_url"] = generic_neighbours.source
 
-    thread = extract_thread(tree, url, profile)
+    thread = extract_thread(tree, url, profile, index)
     if thread.source:
         sources["comments"] = thread.source
     count = found.get("comment_count", thread.comment_count)

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from ..items import Comment
 from .dates import parse_date
+from .pageindex import PageIndex, page_index
 from .urls import absolute_url, canonicalize_url
 
 __all__ = [
@@ -50,20 +50,70 @@ class CommentThread:
 
 _CLS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 
-# One pass finds every comment-ish element (items, lists, titles, pagination, form,
-# counts); the helpers below choose among them in Python.
-_COMMENTISH = etree.XPath("//@*[contains(., 'omment')]/.. | //@id[. = 'respond']/..")
-_GENERIC_CANDIDATES = etree.XPath(
-    "//*[self::li or self::div or self::article][@id][.//*[self::time or @datetime"
-    " or contains(@class, 'date') or contains(@class, 'time')]]"
-)
-_LD_SCRIPTS = etree.XPath("//script[@type='application/ld+json']")
-_PAGE_HREFS = etree.XPath(
-    "//a[@href][contains(@href, 'comment-page-') or contains(@href, 'cpage=')"
-    " or contains(@href, '#comments')]"
-)
-_WIDGET_ATTRS = etree.XPath("//@id | //@class | //script/@src | //iframe/@src", smart_strings=False)
-_CUSTOM_TAGS = etree.XPath("//*[contains(name(), '-') or contains(name(), ':')]")
+
+def _commentish(ix: PageIndex) -> list[HtmlElement]:
+    """Every comment-ish element (items, lists, titles, pagination, form, counts), for the
+    helpers below to choose among in Python: ``//@*[contains(., 'omment')]/.. |
+    //@id[. = 'respond']/..``."""
+    found = ix.cached("commentish")
+    if found is None:
+        marked = [el for pairs in ix.attrs.values() for el, v in pairs if "omment" in v]
+        found = ix.in_order(marked + ix.equal("id", "respond"))
+        ix.store("commentish", found)
+    return found
+
+
+def _generic_candidates(ix: PageIndex) -> list[HtmlElement]:
+    """``//*[self::li or self::div or self::article][@id][.//*[self::time or @datetime
+    or contains(@class, 'date') or contains(@class, 'time')]]``."""
+    dated = [
+        *ix.tagged("time"),
+        *ix.having("datetime"),
+        *ix.containing("class", "date"),
+        *ix.containing("class", "time"),
+    ]
+    holders: set[HtmlElement] = set()
+    for el in dated:
+        for anc in el.iterancestors():
+            if anc in holders:
+                break
+            holders.add(anc)
+    return [el for el in ix.having("id") if el.tag in ("li", "div", "article") and el in holders]
+
+
+def _ld_scripts(ix: PageIndex) -> list[HtmlElement]:
+    """``//script[@type='application/ld+json']``."""
+    return [el for el in ix.tagged("script") if el.get("type") == "application/ld+json"]
+
+
+def _page_hrefs(ix: PageIndex) -> list[HtmlElement]:
+    """``//a[@href][contains(@href, 'comment-page-') or contains(@href, 'cpage=')
+    or contains(@href, '#comments')]``."""
+    found = [
+        el
+        for href, els in ix.values("href").items()
+        if "comment-page-" in href or "cpage=" in href or "#comments" in href
+        for el in els
+        if el.tag == "a"
+    ]
+    return ix.in_order(found)
+
+
+def _widget_signature(ix: PageIndex) -> list[str]:
+    """What widget patterns are matched against: the page's ids and classes, script and
+    iframe addresses, and custom element names (``//@id | //@class | //script/@src |
+    //iframe/@src`` and ``//*[contains(name(), '-') or contains(name(), ':')]``). Each
+    pattern matches within one line, so distinct values in any order do."""
+    parts: list[str] = [*ix.values("id"), *ix.values("class")]
+    parts.extend(
+        src
+        for src, els in ix.values("src").items()
+        if any(el.tag in ("script", "iframe") for el in els)
+    )
+    parts.extend(tag for tag in ix.tags() if "-" in tag or ":" in tag)
+    return parts
+
+
 # widget name and what its hint element's signature (tag, id, class, src, data, inline
 # script) contains; the first listed wins
 _WIDGETS: list[tuple[str, re.Pattern[str]]] = [
@@ -599,9 +649,9 @@ def _html_items(commentish: list[HtmlElement]) -> list[_Item]:
     return _build_items(chosen)
 
 
-def _generic_items(tree: HtmlElement) -> list[_Item]:
+def _generic_items(ix: PageIndex) -> list[_Item]:
     chosen: list[tuple[HtmlElement, str]] = []
-    for el in _GENERIC_CANDIDATES(tree):
+    for el in _generic_candidates(ix):
         if not any(ch.isdigit() for ch in el.get("id") or ""):
             continue  # records carry numbered ids; wrappers ("comments", "main") do not
         if next(el.iter("form", "textarea"), None) is not None:
@@ -642,8 +692,8 @@ def _generic_items(tree: HtmlElement) -> list[_Item]:
 # ---------------------------------------------------------------------------- JSON-LD
 
 
-def _ld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
-    for script in _LD_SCRIPTS(tree):
+def _ld_objects(ix: PageIndex) -> Iterator[dict[str, Any]]:
+    for script in _ld_scripts(ix):
         try:
             data = json.loads(script.text or "")
         except (ValueError, TypeError):
@@ -673,7 +723,7 @@ def _ld_text(value: Any) -> str | None:
     return None
 
 
-def _ld_comments(tree: HtmlElement, url: str) -> tuple[list[Comment], int | None]:
+def _ld_comments(ix: PageIndex, url: str) -> tuple[list[Comment], int | None]:
     comments: list[Comment] = []
     count: int | None = None
     seen: set[int] = set()
@@ -719,7 +769,7 @@ def _ld_comments(tree: HtmlElement, url: str) -> tuple[list[Comment], int | None
             if replies:
                 visit(replies, cid, depth + 1)
 
-    for obj in _ld_objects(tree):
+    for obj in _ld_objects(ix):
         kind = obj.get("@type")
         kinds = kind if isinstance(kind, list) else [kind]
         if "Comment" in kinds:
@@ -812,8 +862,8 @@ class _PageLink:
     direction: int  # -1 older, +1 newer, 0 unknown
 
 
-def _page_anchors(tree: HtmlElement, commentish: list[HtmlElement]) -> list[HtmlElement]:
-    anchors = list(_PAGE_HREFS(tree))
+def _page_anchors(ix: PageIndex, commentish: list[HtmlElement]) -> list[HtmlElement]:
+    anchors = _page_hrefs(ix)
     seen = set(anchors)
     for el in commentish:
         if _PAGINATION_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
@@ -825,14 +875,14 @@ def _page_anchors(tree: HtmlElement, commentish: list[HtmlElement]) -> list[Html
 
 
 def _page_links(
-    tree: HtmlElement, url: str, commentish: list[HtmlElement]
+    ix: PageIndex, url: str, commentish: list[HtmlElement]
 ) -> tuple[list[_PageLink], int | None]:
     """Links to other pages of this thread, and a page number the pagination marks current."""
     base = _thread_base(url)
     here = canonicalize_url(_strip_fragment(url))
     links: list[_PageLink] = []
     current: int | None = None
-    for a in _page_anchors(tree, commentish):
+    for a in _page_anchors(ix, commentish):
         href = absolute_url(url, a.get("href"))
         if href is None or "replytocom" in href:
             continue
@@ -915,13 +965,12 @@ def _permalink_pages(tree_items: list[_Item], ids: set[str]) -> list[int]:
 # ---------------------------------------------------------------------------- public
 
 
-def _widget(tree: HtmlElement) -> str | None:
+def _widget(ix: PageIndex) -> str | None:
     """The script widget that loads this page's comments, from its container's id or
     class, its script's address or inline configuration, or its custom element."""
-    parts: list[str] = list(_WIDGET_ATTRS(tree))
-    parts.extend(str(el.tag) for el in _CUSTOM_TAGS(tree))
+    parts = _widget_signature(ix)
     parts.extend(
-        "disqus" for el in tree.iter("script") if not el.get("src") and "disqus" in (el.text or "")
+        "disqus" for el in ix.tagged("script") if not el.get("src") and "disqus" in (el.text or "")
     )
     signature = "\n".join(parts)
     lowered = signature.lower()
@@ -932,25 +981,31 @@ def _widget(tree: HtmlElement) -> str | None:
     return None
 
 
-_COMMENT_FORM = etree.XPath(
-    "//form[@id='commentform' or contains(@action,'wp-comments-post')"
-    " or .//textarea[@name='comment']]"
-)
+def _comment_form(ix: PageIndex) -> bool:
+    """``//form[@id='commentform' or contains(@action,'wp-comments-post')
+    or .//textarea[@name='comment']]`` finds something."""
+    return any(
+        form.get("id") == "commentform"
+        or "wp-comments-post" in (form.get("action") or "")
+        or any(t.get("name") == "comment" for t in form.iterdescendants("textarea"))
+        for form in ix.tagged("form")
+    )
 
 
-def extract_comments(tree: HtmlElement, url: str) -> CommentThread:
+def extract_comments(tree: HtmlElement, url: str, index: PageIndex | None = None) -> CommentThread:
     """The comments of this page (document order), the count the page states, the other
     pages of the thread it links to and this page's number in the thread."""
-    commentish = _COMMENTISH(tree)
+    ix = page_index(tree, index)
+    commentish = _commentish(ix)
     items = _html_items(commentish)
     comments, kinds = _comments_from_items(items, url) if items else ([], Counter())
     source: str | None = kinds.most_common(1)[0][0] if kinds else None
-    ld_comments, ld_count = _ld_comments(tree, url)
+    ld_comments, ld_count = _ld_comments(ix, url)
     if not comments:
         if ld_comments:
             comments, source = ld_comments, "jsonld"
         else:
-            items = _generic_items(tree)
+            items = _generic_items(ix)
             comments, kinds = _comments_from_items(items, url) if items else ([], Counter())
             source = "heuristic" if comments else None
     count = _stated_count(commentish)
@@ -965,16 +1020,16 @@ def extract_comments(tree: HtmlElement, url: str) -> CommentThread:
         count = ld_count
     if comments:
         comments_source: str | None = "html"
-    elif (widget := _widget(tree)) is not None:
+    elif (widget := _widget(ix)) is not None:
         comments_source = widget
-    elif _COMMENT_FORM(tree):
+    elif _comment_form(ix):
         # An open thread with nothing in it yet: the page shows zero comments.
         comments_source = "html"
         if count is None:
             count = 0
     else:
         comments_source = "none"
-    links, current = _page_links(tree, url, commentish)
+    links, current = _page_links(ix, url, commentish)
     ids = {c.comment_id for c in comments}
     number = _page_number(url, links, current, _permalink_pages(items, ids)) if comments else None
     if number is None and comments_source == "html" and not links:
@@ -1039,10 +1094,13 @@ def _h1_chain(node: HtmlElement) -> tuple[HtmlElement, ...]:
     return (node,) if next(node.iter("h1"), None) is not None else ()
 
 
-def comment_section_elements(tree: HtmlElement) -> list[HtmlElement]:
+def comment_section_elements(
+    tree: HtmlElement, index: PageIndex | None = None
+) -> list[HtmlElement]:
     """The outermost elements that hold the comment section (title, list, pagination,
     reply form, widget container), for the body extractor to leave out."""
-    commentish = _COMMENTISH(tree)
+    ix = page_index(tree, index)
+    commentish = _commentish(ix)
     found: list[HtmlElement] = []
     for el in commentish:
         if el.tag == "a":
@@ -1060,5 +1118,4 @@ def comment_section_elements(tree: HtmlElement) -> list[HtmlElement]:
             continue
         chosen.add(el)
     outer = [el for el in chosen if not any(a in chosen for a in el.iterancestors())]
-    order = {el: i for i, el in enumerate(tree.iter())} if len(outer) > 1 else {}
-    return sorted(outer, key=lambda el: order.get(el, 0))
+    return ix.in_order(outer)

@@ -121,6 +121,21 @@ class PageIndex:
         """``//*[@name]``."""
         return [el for el, _ in self.attrs.get(name, ())]
 
+    def tags(self) -> set[str]:
+        """The page's distinct element names."""
+        found = self._cache.get("tags")
+        if found is None:
+            found = {el.tag for el in self.elements}
+            self._cache["tags"] = found
+        return found
+
+    def cached(self, key: str) -> Any:
+        """A value a helper stored for this page (``None`` if none)."""
+        return self._cache.get(key)
+
+    def store(self, key: str, value: Any) -> None:
+        self._cache[key] = value
+
     def tagged(self, tag: str) -> list[HtmlElement]:
         """``//tag``."""
         key = ("tag", tag)

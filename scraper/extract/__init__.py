@@ -103,7 +103,7 @@ def extract_article_page(
     language, src = metadata.language(tree, st)
     note("language", src)
 
-    neighbours = find_neighbours(tree, url)
+    neighbours = find_neighbours(tree, url, index)
     note("prev_url", neighbours.source if neighbours.prev_url else None)
     note("next_url", neighbours.source if neighbours.next_url else None)
 
@@ -204,7 +204,7 @@ def _profiled(
     tags = pick("tags", lambda: metadata.tags(tree, st, index))
     language = pick("language", lambda: metadata.language(tree, st))
 
-    generic_neighbours = find_neighbours(tree, url)
+    generic_neighbours = find_neighbours(tree, url, index)
     neighbours, sides = profile_neighbours(profile, tree, url, generic_neighbours)
     for side in ("prev", "next"):
         if side in sides:

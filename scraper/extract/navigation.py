@@ -25,6 +25,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
+from .pageindex import PageIndex, page_index, xml_tokens
 from .urls import absolute_url, canonicalize_url, host_of
 
 __all__ = ["Neighbours", "find_neighbours"]
@@ -43,13 +44,37 @@ _Link = tuple[str, str | None]
 
 # ---------------------------------------------------------------------------- patterns
 
-_REL_LINKS = etree.XPath(
-    "//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' prev ')"
-    " or contains(concat(' ', normalize-space(@rel), ' '), ' previous ')"
-    " or contains(concat(' ', normalize-space(@rel), ' '), ' next ')]"
-)
-_HEAD_LINKS = etree.XPath("//link[@href][@rel='prev' or @rel='previous' or @rel='next']")
-_H1 = etree.XPath("(//h1[not(ancestor::a)])[1]")
+
+def _rel_links(ix: PageIndex) -> list[HtmlElement]:
+    """``//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' prev ') or … ' previous '
+    or … ' next ']``."""
+    found = [
+        a
+        for rel, els in ix.values("rel").items()
+        if not {"prev", "previous", "next"}.isdisjoint(xml_tokens(rel))
+        for a in els
+        if a.tag == "a" and a.get("href") is not None
+    ]
+    return ix.in_order(found)
+
+
+def _head_links(ix: PageIndex) -> list[HtmlElement]:
+    """``//link[@href][@rel='prev' or @rel='previous' or @rel='next']``."""
+    return [
+        el
+        for el in ix.tagged("link")
+        if el.get("href") is not None and el.get("rel") in ("prev", "previous", "next")
+    ]
+
+
+def _first_h1(ix: PageIndex) -> HtmlElement | None:
+    """``(//h1[not(ancestor::a)])[1]``."""
+    for h1 in ix.tagged("h1"):
+        if next(h1.iterancestors("a"), None) is None:
+            return h1
+    return None
+
+
 _LABEL_TAGS = ("a", "span", "strong", "b", "em", "i", "p", "div", "li", "h2", "h3", "h4", "h5",
                "h6", "label", "small", "dt", "td")  # fmt: skip
 _BODY = etree.XPath("/html/body | /body")
@@ -65,16 +90,24 @@ def _first_text(el: HtmlElement) -> str | None:
     return None
 
 
-def _label_candidates(tree: HtmlElement) -> Iterator[HtmlElement]:
+def _label_candidates(tree: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
     """Elements in the body whose own first text is short: where a "Previous article"
-    label can be (one Python pass; the equivalent XPath is three times slower)."""
+    label can be (one Python pass; the equivalent XPath is three times slower), each with
+    the text a label is read from (a link's whole text, another element's own text)."""
     for body in _BODY(tree):
         for el in body.iter(*_LABEL_TAGS):
             if el is body:
                 continue
-            text = _first_text(el)
-            if text and 0 < len(" ".join(text.split())) < 60:
-                yield el
+            own = el.text
+            if el.tag == "a":
+                first = own if own is not None else _first_text(el)
+                if first and 0 < len(" ".join(first.split())) < 60:
+                    yield el, _text(el)
+            elif own:
+                # without text of its own an element has nothing a label could match
+                text = " ".join(own.split())
+                if 0 < len(text) < 60:
+                    yield el, text
 
 
 # Regions whose links are never an article's neighbours (matched on id and class).
@@ -188,10 +221,19 @@ _CMS_RULES: list[_Rule] = [
     # Blogger: older is previous
     _rule("blog-pager-older-link", "blog-pager-newer-link", None, None),
 ]
-_MARKED = etree.XPath(
-    "(//@class | //@id)[contains(., 'prev') or contains(., 'next') or contains(., 'older')"
-    " or contains(., 'newer')]/.."
-)
+
+
+def _marked(ix: PageIndex) -> list[HtmlElement]:
+    """``(//@class | //@id)[contains(., 'prev') or contains(., 'next') or contains(., 'older')
+    or contains(., 'newer')]/..``."""
+    found = [
+        el
+        for name in ("class", "id")
+        for value, els in ix.values(name).items()
+        if "prev" in value or "next" in value or "older" in value or "newer" in value
+        for el in els
+    ]
+    return ix.in_order(found)
 
 
 # ---------------------------------------------------------------------------- context
@@ -200,16 +242,19 @@ _MARKED = etree.XPath(
 class _Page:
     """What the strategies share about one page: its URL and which regions are out."""
 
-    def __init__(self, tree: HtmlElement, url: str) -> None:
+    def __init__(self, tree: HtmlElement, url: str, index: PageIndex) -> None:
         self.tree = tree
+        self.index = index
         self.url = url
         self.host = _bare_host(url)
         self.here = canonicalize_url(url)
         parts = urlsplit(self.here)
         self.path = parts.path
         self.stem = _article_stem(parts.path)
-        h1 = _H1(tree)
-        self.main_chain: set[HtmlElement] = set(h1[0].iterancestors()) | {h1[0]} if h1 else set()
+        h1 = _first_h1(index)
+        self.main_chain: set[HtmlElement] = (
+            set(h1.iterancestors()) | {h1} if h1 is not None else set()
+        )
         self.memo: dict[HtmlElement, bool] = {}
 
     def excluded(self, el: HtmlElement, *, strict: bool = True) -> bool:
@@ -398,7 +443,7 @@ def _title_selectors(css: str) -> list[CSSSelector]:
 def _by_rel(page: _Page) -> tuple[_Link | None, _Link | None]:
     prev: _Link | None = None
     nxt: _Link | None = None
-    for a in _REL_LINKS(page.tree):
+    for a in _rel_links(page.index):
         rels = (a.get("rel") or "").lower().split()
         is_prev = "prev" in rels or "previous" in rels
         if (is_prev and prev) or (not is_prev and nxt):
@@ -415,7 +460,7 @@ def _by_rel(page: _Page) -> tuple[_Link | None, _Link | None]:
             nxt = found
     if prev or nxt:
         return prev, nxt
-    for el in _HEAD_LINKS(page.tree):
+    for el in _head_links(page.index):
         is_prev = (el.get("rel") or "").lower() in ("prev", "previous")
         link = page.accept(el.get("href"))
         if link is None:
@@ -435,7 +480,7 @@ def _tokens(el: HtmlElement) -> list[str]:
 
 
 def _by_cms(page: _Page) -> tuple[_Link | None, _Link | None]:
-    marked = _MARKED(page.tree)
+    marked = _marked(page.index)
     if not marked:
         return None, None
     tokens = {el: set(_tokens(el)) for el in marked}
@@ -507,10 +552,7 @@ def _first(
 def _by_label(page: _Page) -> tuple[_Link | None, _Link | None]:
     prev: _Link | None = None
     nxt: _Link | None = None
-    for el in _label_candidates(page.tree):
-        text = " ".join((el.text or "").split())
-        if el.tag == "a":
-            text = _text(el)
+    for el, text in _label_candidates(page.tree):
         is_prev = bool(_PREV_LABEL.match(text))
         is_next = not is_prev and bool(_NEXT_LABEL.match(text))
         if not (is_prev or is_next) or (is_prev and prev) or (is_next and nxt):
@@ -571,9 +613,9 @@ _STRATEGIES: list[tuple[str, Callable[[_Page], tuple[_Link | None, _Link | None]
 ]
 
 
-def find_neighbours(tree: HtmlElement, url: str) -> Neighbours:
+def find_neighbours(tree: HtmlElement, url: str, index: PageIndex | None = None) -> Neighbours:
     """The older (``prev``) and newer (``next``) article this page links to, if any."""
-    page = _Page(tree, url)
+    page = _Page(tree, url, page_index(tree, index))
     for source, strategy in _STRATEGIES:
         prev, nxt = strategy(page)
         if prev or nxt:

@@ -110,7 +110,7 @@ def extract_article_page(
     thread = extract_comments(tree, url, index)
     note("comments", thread.source)
 
-    body = extract_body(tree, url, headline)
+    body = extract_body(tree, url, headline, index)
     note("body_text", body.source)
     images = body.images
     lead = metadata.lead_image(st, url)
@@ -224,7 +224,7 @@ def _profiled(
         sources["body_text"] = SOURCE
         body_text, body_html, images = body.text, body.html, body.images
     else:
-        generic_body = extract_body(tree, url, headline)
+        generic_body = extract_body(tree, url, headline, index)
         if generic_body.source:
             sources["body_text"] = generic_body.source
         body_text, body_html, images = generic_body.text, generic_body.html, generic_body.images

@@ -9,35 +9,67 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import lxml.html
-from lxml import etree
 from lxml.html import HtmlElement
 
 from ..items import Image
 from .dom import drop_tree
+from .pageindex import PageIndex, page_index
 from .urls import absolute_url
 
-_CMS_CONTAINERS = [
-    etree.XPath(x)
-    for x in (
-        "//*[@itemprop='articleBody']",
-        "//div[contains(@class,'wp-block-post-content')]",
-        "//div[contains(@class,'entry-content')][contains(concat(' ',normalize-space(@class),' '),' entry-content ')]",
-        "//div[contains(@class,'td-post-content')][contains(concat(' ',normalize-space(@class),' '),' td-post-content ')]",
-        "//div[contains(@class,'tdb_single_content')]//div[contains(@class,'tdb-block-inner')]",
-        "//div[contains(@class,'jeg_post_content') or contains(@class,'content-inner')]",
-        # Vox Media's Chorus (The Verge, SB Nation, Vox, Polygon)
-        "//div[contains(@class,'c-entry-content')]",
-        "//div[contains(@class,'field--name-body') or contains(@class,'field-name-body')]",
-        "//*[contains(@class,'post-content')][contains(concat(' ',normalize-space(@class),' '),' post-content ')]",
-        "//*[contains(@class,'body')][contains(concat(' ',normalize-space(@class),' '),' article-body ')"
-        " or contains(concat(' ',normalize-space(@class),' '),' article__body ')"
-        " or contains(concat(' ',normalize-space(@class),' '),' story-body ')"
-        " or contains(concat(' ',normalize-space(@class),' '),' post-body ')"
-        " or contains(concat(' ',normalize-space(@class),' '),' entry-body ')]",
-    )
+Query = Callable[[PageIndex], list[HtmlElement]]
+
+
+def _divs(els: list[HtmlElement]) -> list[HtmlElement]:
+    return [el for el in els if el.tag == "div"]
+
+
+def _tdb_inner(ix: PageIndex) -> list[HtmlElement]:
+    """``//div[contains(@class,'tdb_single_content')]//div[contains(@class,'tdb-block-inner')]``."""
+    tops = set(_divs(ix.containing("class", "tdb_single_content")))
+    if not tops:
+        return []
+    return [
+        el
+        for el in _divs(ix.containing("class", "tdb-block-inner"))
+        if any(anc in tops for anc in el.iterancestors())
+    ]
+
+
+def _any_class(*parts: str, token: bool = False, div: bool = False) -> Query:
+    """Elements whose class contains (holds the token, with ``token``) any of ``parts``;
+    only ``div`` elements with ``div``."""
+
+    def query(ix: PageIndex) -> list[HtmlElement]:
+        lists = [ix.with_token("class", p) if token else ix.containing("class", p) for p in parts]
+        found = ix.in_order(el for els in lists for el in els) if len(lists) > 1 else lists[0]
+        return _divs(found) if div else found
+
+    return query
+
+
+# The CMS markup of the article's text, most specific first (each the XPath it stands for).
+_CMS_CONTAINERS: list[Query] = [
+    # //*[@itemprop='articleBody']
+    lambda ix: ix.equal("itemprop", "articleBody"),
+    # //div[contains(@class,'wp-block-post-content')]
+    _any_class("wp-block-post-content", div=True),
+    # //div[contains(concat(' ',normalize-space(@class),' '),' entry-content ')]
+    _any_class("entry-content", token=True, div=True),
+    _any_class("td-post-content", token=True, div=True),
+    _tdb_inner,
+    _any_class("jeg_post_content", "content-inner", div=True),
+    # Vox Media's Chorus (The Verge, SB Nation, Vox, Polygon)
+    _any_class("c-entry-content", div=True),
+    _any_class("field--name-body", "field-name-body", div=True),
+    # //*[contains(concat(' ',normalize-space(@class),' '),' post-content ')]
+    _any_class("post-content", token=True),
+    _any_class(
+        "article-body", "article__body", "story-body", "post-body", "entry-body", token=True
+    ),
 ]
 
 # Elements that never hold article text.
@@ -120,9 +152,20 @@ _SKIP_TEXT = frozenset({"figcaption"})
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _KEEP_ATTRS = frozenset({"href", "src", "alt", "title", "datetime", "cite", "colspan", "rowspan"})
 
-_PARAGRAPHS = etree.XPath(
-    "//p | //pre | //div[text()[normalize-space()]] | //section[text()[normalize-space()]]"
-)
+
+def _has_own_text(el: HtmlElement) -> bool:
+    """``el[text()[normalize-space()]]``: a text node of its own beyond XML whitespace."""
+    if el.text and el.text.strip(" \t\r\n"):
+        return True
+    return any(child.tail and child.tail.strip(" \t\r\n") for child in el)
+
+
+def _paragraphs(ix: PageIndex) -> list[HtmlElement]:
+    """``//p | //pre | //div[text()[normalize-space()]] | //section[text()[normalize-space()]]``."""
+    found = [*ix.tagged("p"), *ix.tagged("pre")]
+    found.extend(el for el in ix.tagged("div") if _has_own_text(el))
+    found.extend(el for el in ix.tagged("section") if _has_own_text(el))
+    return ix.in_order(found)
 
 
 @dataclass
@@ -315,14 +358,14 @@ def _link_density(el: HtmlElement, length: int) -> float:
     return min(1.0, links / length)
 
 
-def _score_container(tree: HtmlElement) -> HtmlElement | None:
+def _score_container(tree: HtmlElement, ix: PageIndex) -> HtmlElement | None:
     """Readability-style: paragraphs score their parent (and half their grandparent) by
     length and commas; candidates are weighted by class and by how little of them is
     links; siblings of the winner that read like article text are merged in."""
     regions = _Regions()
     scores: dict[HtmlElement, float] = {}
     paragraph_text: dict[HtmlElement, int] = {}
-    for p in _PARAGRAPHS(tree):
+    for p in _paragraphs(ix):
         parent = p.getparent()
         if parent is None or regions.under_noise(p):
             continue
@@ -376,17 +419,21 @@ def _merge_siblings(
     return wrapper
 
 
-def extract_body(tree: HtmlElement, url: str, headline: str | None = None) -> Body:
+def extract_body(
+    tree: HtmlElement, url: str, headline: str | None = None, index: PageIndex | None = None
+) -> Body:
+    ix = page_index(tree, index)
     container: HtmlElement | None = None
     source = None
-    for xp in _CMS_CONTAINERS:
-        found = [el for el in xp(tree) if len(_text(el)) >= 80]
+    for query in _CMS_CONTAINERS:
+        lengths = {el: len(_text(el)) for el in query(ix)}
+        found = [el for el, length in lengths.items() if length >= 80]
         if found:
-            container = max(found, key=lambda el: len(_text(el)))
+            container = max(found, key=lengths.__getitem__)
             source = "cms"
             break
     if container is None:
-        container = _score_container(tree)
+        container = _score_container(tree, ix)
         source = "heuristic"
     if container is None:
         return Body()

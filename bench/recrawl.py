@@ -148,6 +148,8 @@ def run(n: int, new: int, edited: int, commented: int, workdir: Path) -> dict[st
     changed = sum(truth.values())
     full = sum(1 for _, status in answers if status != 304)
     not_modified = sum(1 for _, status in answers if status == 304)
+    article_paths = {a.path for a in after.articles}  # type: ignore[attr-defined]
+    other = sum(1 for path, _ in answers if path.split("comment-page-")[0] not in article_paths)
     return {
         "articles": n,
         "first_requests": len(first_answers),
@@ -157,6 +159,7 @@ def run(n: int, new: int, edited: int, commented: int, workdir: Path) -> dict[st
         "second_s": second_s,
         "full": full,
         "not_modified": not_modified,
+        "other": other,
         "changed_articles": len(truth),
         "changed_pages": changed,
         "bound": 1.2 * changed + 5,
@@ -178,6 +181,7 @@ def table(r: dict[str, object]) -> str:
 | second run: requests | {r["second_requests"]} in {r["second_s"]:.1f} s |
 | second run: full downloads (answers other than 304) | **{r["full"]}** |
 | second run: 304 Not Modified | {r["not_modified"]} |
+| second run: of which robots.txt, listings, sitemaps, feeds | {r["other"]} |
 | target: full downloads <= 1.2 x changed + 5 | {r["bound"]:.0f}: {"met" if ok else "MISSED"} |
 
 | change | caught by the second run |

@@ -1,6 +1,6 @@
 """Re-crawl benchmark: what a scheduled run costs once the archive holds the site.
 
-    python bench/recrawl.py [--articles 1000] [--record]
+    python bench/recrawl.py [--articles 1000] [--no-record]
 
 The demo site (scaled to ``--articles``) is crawled from its home page with the scheduled
 command (``-a incremental=1``). Then the site changes: new articles, edited ones, new
@@ -8,8 +8,8 @@ comments, a removed comment, an article gone (410). The same command runs again.
 the second run's full downloads (answers other than 304) and 304 answers against the
 article and comment pages that really changed (scraper/demosite/changes.py), and which
 changes the archive caught. Target: full downloads <= 1.2 x changed pages + 5, every new
-and edited article caught. ``--record`` writes the table into docs/benchmarks.md
-("Re-crawl").
+and edited article caught. The table is written into docs/benchmarks.md ("Re-crawl")
+unless ``--no-record``.
 """
 
 from __future__ import annotations
@@ -214,13 +214,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--new", type=int, default=10)
     parser.add_argument("--edited", type=int, default=5)
     parser.add_argument("--commented", type=int, default=20)
-    parser.add_argument("--record", action="store_true", help="write docs/benchmarks.md")
+    parser.add_argument("--no-record", action="store_true", help="do not write docs/benchmarks.md")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         result = run(args.articles, args.new, args.edited, args.commented, Path(tmp))
     text = table(result)
     print(text)
-    if args.record:
+    if not args.no_record:
         record(text)
 
 

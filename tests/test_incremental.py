@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -164,6 +166,21 @@ def test_known_articles_not_due_are_stepped_over_by_their_stored_links(tmp_path:
     assert requested[0] == middle.path
     assert BEFORE.articles[10].path in requested
     assert not set(requested) & {a.path for a in BEFORE.articles[11:20]}
+
+
+def test_recrawl_benchmark_runs() -> None:
+    """bench/recrawl.py end to end at a tiny size (the numbers are the script's business)."""
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, str(root / "bench" / "recrawl.py"), "--articles", "40", "--no-record"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=root,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "second run: full downloads" in result.stdout
+    assert "| new articles | 10/10 |" in result.stdout
 
 
 # -- the pieces -------------------------------------------------------------------------

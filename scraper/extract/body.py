@@ -11,12 +11,13 @@ import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import lxml.html
 from lxml.html import HtmlElement
 
 from ..items import Image
-from .dom import drop_tree
+from .dom import collapse, drop_tree
 from .pageindex import PageIndex, page_index
 from .urls import absolute_url
 
@@ -149,7 +150,6 @@ _BLOCK_TAGS = frozenset(
     }
 )
 _SKIP_TEXT = frozenset({"figcaption"})
-_WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _KEEP_ATTRS = frozenset({"href", "src", "alt", "title", "datetime", "cite", "colspan", "rowspan"})
 
 
@@ -186,7 +186,14 @@ def _is_noise(el: HtmlElement) -> bool:
     if style and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style):
         return True
     attrs = " ".join(filter(None, (el.get("class"), el.get("id"))))
-    return bool(attrs) and bool(_NOISE.search(attrs))
+    return bool(attrs) and _noisy(attrs)
+
+
+@lru_cache(maxsize=8192)
+def _noisy(attrs: str) -> bool:
+    """Whether class and id name noise (the same few hundred values recur on every page of
+    a site, so each is matched once)."""
+    return bool(_NOISE.search(attrs))
 
 
 _NEVER_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "iframe"})
@@ -214,7 +221,7 @@ def _strip_noise(root: HtmlElement, headline: str | None) -> None:
 
 
 def _text(el: HtmlElement) -> str:
-    return " ".join(_WS.sub(" ", el.text_content()).split())
+    return collapse(el.text_content())
 
 
 def text_blocks(root: HtmlElement) -> list[str]:
@@ -226,7 +233,7 @@ def text_blocks(root: HtmlElement) -> list[str]:
     def flush() -> None:
         if not buf:
             return
-        lines = [" ".join(_WS.sub(" ", line).split()) for line in "".join(buf).split("\n")]
+        lines = [collapse(line) for line in "".join(buf).split("\n")]
         buf.clear()
         text = "\n".join(line for line in lines if line)
         if text:
@@ -274,7 +281,7 @@ def _images(root: HtmlElement, url: str) -> list[Image]:
             if anc.tag == "figure" or "wp-caption" in (anc.get("class") or ""):
                 caps = anc.xpath(".//figcaption | .//*[contains(@class,'wp-caption-text')]")
                 if caps:
-                    caption = " ".join(_WS.sub(" ", caps[0].text_content()).split()) or None
+                    caption = collapse(caps[0].text_content()) or None
                 break
         images.append(Image(url=absolute, caption=caption))
     return images

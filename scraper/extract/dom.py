@@ -97,7 +97,14 @@ def inline_text(text: str | None) -> str:
     """All whitespace, newlines included, collapsed to single spaces."""
     if not text:
         return ""
-    return " ".join(_WS.sub(" ", text).split())
+    return collapse(text)
+
+
+def collapse(text: str) -> str:
+    """Runs of whitespace (newlines and zero-width spaces too) as single spaces, stripped:
+    what ``" ".join(_WS.sub(" ", text).split())`` gives, without the regex (every
+    character of ``_WS`` but U+200B is whitespace to ``str.split``)."""
+    return " ".join(text.replace("\u200b", " ").split())
 
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "iframe", "button", "select"}
@@ -125,7 +132,7 @@ def element_text(el: HtmlElement, *, keep_br: bool = True) -> str:
 
     walk(el)
     text = "".join(parts)
-    lines = [" ".join(_WS.sub(" ", line).split()) for line in text.split("\n")]
+    lines = [collapse(line) for line in text.split("\n")]
     return "\n".join(lines).strip()
 
 

@@ -68,7 +68,7 @@ def test_a_killed_holder_leaves_no_lock(tmp_path: Path) -> None:
 
 def test_a_crawl_started_during_another_exits_at_once(tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
-    with DemoServer(SITE, latency=0.3) as server:
+    with DemoServer(SITE, latency=0.5) as server:
         start = server.url + SITE.articles[-1].path
         first = subprocess.Popen(
             crawl_command(start, db, {}, LOCAL),

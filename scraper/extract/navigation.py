@@ -100,6 +100,11 @@ def _label_candidates(tree: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
                 continue
             own = el.text
             if el.tag == "a":
+                # a link's text starts with its own: when that already shows a word no
+                # label starts with, its whole text is not built
+                word = _NOT_PUNCT.search(own) if own else None
+                if word is not None and not _LABEL_FIRST.match(word.group()):
+                    continue
                 first = own if own is not None else _first_text(el)
                 if first and 0 < len(" ".join(first.split())) < 60:
                     yield el, _text(el)
@@ -151,6 +156,12 @@ _NEXT_NOUN = (
 _LEFT = "«‹←<"
 _RIGHT = "»›→>"
 _PUNCT = rf"[\s{_LEFT}{_RIGHT}:|·.\-–—()\[\]]*"
+# The first character after _PUNCT of any _PREV_LABEL or _NEXT_LABEL match: "previous",
+# "prev", "older", "post", "publicación", "предыдущ", "vorige", "ältere", "article",
+# "billet", "artículo", "entrada", "noticia", "이전", "next", "newer", "nächste", "neuere",
+# "следующ", "다음" (case-insensitive, as the labels are).
+_LABEL_FIRST = re.compile(r"[poпväabenс이다]", re.I)
+_NOT_PUNCT = re.compile(rf"[^\s{_LEFT}{_RIGHT}:|·.\-–—()\[\]]")
 _PREV_LABEL = re.compile(
     rf"^{_PUNCT}(?:{_PREV_NOUN}|(?<=[{_LEFT}])\s*(?:previous|prev|older))(?!\w){_PUNCT}", re.I
 )

@@ -13,7 +13,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from ..items import Article, Image
-from . import metadata
+from . import handoff, metadata
 from .body import extract_body
 from .comments import CommentThread, extract_comments, merge_comment_pages
 from .dom import parse_html
@@ -72,9 +72,9 @@ def extract_article_page(
     """The article and this page's comment thread (its page number and the thread's other
     pages), for the spider, which merges the thread's pages into the article."""
     tree = parse_html(html, encoding)
-    index = PageIndex(tree)
+    index, generic_neighbours = handoff.take(tree, url)
     if profile is not None:
-        return _profiled(tree, url, fetched_at, profile, index)
+        return _profiled(tree, url, fetched_at, profile, index, generic_neighbours)
     st = read_structured(tree, url, index)
     sources: dict[str, str] = {}
 
@@ -103,7 +103,7 @@ def extract_article_page(
     language, src = metadata.language(tree, st)
     note("language", src)
 
-    neighbours = find_neighbours(tree, url, index)
+    neighbours = generic_neighbours or find_neighbours(tree, url, index)
     note("prev_url", neighbours.source if neighbours.prev_url else None)
     note("next_url", neighbours.source if neighbours.next_url else None)
 
@@ -148,8 +148,11 @@ def extract_article_page(
 
 
 def find_page_neighbours(tree: HtmlElement, url: str, profile: Profile | None = None) -> Neighbours:
-    """The previous/next links of a page: the profile's where it finds them."""
-    neighbours = find_neighbours(tree, url)
+    """The previous/next links of a page: the profile's where it finds them. The work is
+    kept for an ``extract_article_page`` of the same tree and URL that follows."""
+    index = PageIndex(tree)
+    neighbours = find_neighbours(tree, url, index)
+    handoff.give(tree, url, index, neighbours)
     if profile is not None:
         neighbours = profile_neighbours(profile, tree, url, neighbours)[0]
     return neighbours
@@ -166,7 +169,12 @@ def extract_thread(
 
 
 def _profiled(
-    tree: HtmlElement, url: str, fetched_at: str | None, profile: Profile, index: PageIndex
+    tree: HtmlElement,
+    url: str,
+    fetched_at: str | None,
+    profile: Profile,
+    index: PageIndex,
+    generic_neighbours: Neighbours | None,
 ) -> tuple[Article, CommentThread]:
     """The assembly with a profile: each field the profile finds wins (source
     ``profile``); the others, and everything a profile does not name, come from the
@@ -204,7 +212,8 @@ def _profiled(
     tags = pick("tags", lambda: metadata.tags(tree, st, index))
     language = pick("language", lambda: metadata.language(tree, st))
 
-    generic_neighbours = find_neighbours(tree, url, index)
+    if generic_neighbours is None:
+        generic_neighbours = find_neighbours(tree, url, index)
     neighbours, sides = profile_neighbours(profile, tree, url, generic_neighbours)
     for side in ("prev", "next"):
         if side in sides:

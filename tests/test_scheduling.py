@@ -4,13 +4,18 @@
 from __future__ import annotations
 
 import configparser
+import json
 import os
 import re
 import shlex
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -152,3 +157,104 @@ def test_the_documented_command_twice(tmp_path: Path) -> None:
     assert (first[1], first[3]) == (len(SITE.articles), "finished")
     assert (second[1], second[3]) == (0, "finished")
     assert counts[1] < counts[0] / 3
+
+
+def _tool(name: str) -> str | None:
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else shutil.which(name)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get_json(url: str, data: dict[str, list[str]] | None = None) -> dict:  # type: ignore[type-arg]
+    body = urllib.parse.urlencode(data, doseq=True).encode() if data else None
+    with urllib.request.urlopen(url, data=body, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def test_scrapyd_deploy_and_schedule(tmp_path: Path) -> None:
+    """The Scrapyd recipe as written: scrapyd-deploy with the documented scrapy.cfg, then
+    the documented schedule.json call, against a Scrapyd and the demo site on 127.0.0.1."""
+    scrapyd, deploy = _tool("scrapyd"), _tool("scrapyd-deploy")
+    if scrapyd is None or deploy is None:
+        if os.environ.get("CI"):
+            pytest.fail("scrapyd / scrapyd-client missing: they are in the test extra")
+        pytest.skip("scrapyd and scrapyd-client are not installed (pip install -e '.[test]')")
+    port = _free_port()
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("scraper", "archive"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, project / name)
+    cfg = _block("ini", "# scrapy.cfg\n").replace(
+        "http://localhost:6800/", f"http://127.0.0.1:{port}/"
+    )
+    (project / "scrapy.cfg").write_text(cfg, "utf-8")
+    run = tmp_path / "scrapyd"
+    run.mkdir()
+    (run / "scrapyd.conf").write_text(
+        f"[scrapyd]\nbind_address = 127.0.0.1\nhttp_port = {port}\neggs_dir = eggs\n"
+        "logs_dir = logs\nitems_dir =\ndbs_dir = dbs\n",
+        "utf-8",
+    )
+    server = subprocess.Popen(
+        [scrapyd], cwd=run, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    db = tmp_path / "news.db"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                _get_json(f"http://127.0.0.1:{port}/daemonstatus.json")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "scrapyd did not start"
+                time.sleep(0.2)
+        deployed = subprocess.run(
+            [deploy], cwd=project, capture_output=True, text=True, timeout=300
+        )
+        assert '"status": "ok"' in deployed.stdout, deployed.stdout + deployed.stderr
+        (curl,) = [
+            line
+            for kind, text in BLOCKS
+            if kind == "sh"
+            for line in text.splitlines()
+            if line.startswith("curl") and "schedule.json" in line
+        ]
+        words = shlex.split(curl)
+        data: dict[str, list[str]] = {}
+        for flag, pair in zip(words[2::2], words[3::2], strict=True):
+            assert flag == "-d"
+            key, value = pair.split("=", 1)
+            data.setdefault(key, []).append(value)
+        with DemoServer(SITE) as site:
+            data["start_url"] = [site.url + "/"]
+            data["setting"] = [
+                s.replace("/var/lib/newsarchive/news.db", str(db)) for s in data["setting"]
+            ] + [f"{k}={v}" for k, v in LOCAL_SETTINGS.items()]
+            job = _get_json(f"http://127.0.0.1:{port}/schedule.json", data)
+            assert job["status"] == "ok", job
+            deadline = time.monotonic() + 180
+            while True:
+                jobs = _get_json(f"http://127.0.0.1:{port}/listjobs.json?project=newsarchive")
+                if any(j["id"] == job["jobid"] for j in jobs["finished"]):
+                    break
+                assert time.monotonic() < deadline, jobs
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    conn = sqlite3.connect(db)
+    try:
+        crawls = conn.execute("select status, spider, args from crawls").fetchall()
+        articles = conn.execute("select count(*) from articles").fetchone()[0]
+    finally:
+        conn.close()
+    assert [(status, spider) for status, spider, _ in crawls] == [("finished", "articles")]
+    assert json.loads(crawls[0][2])["incremental"] == 1
+    assert articles == len(SITE.articles)

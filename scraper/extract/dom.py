@@ -76,7 +76,7 @@ def parse_html(html: str | bytes | HtmlElement, encoding: str | None = None) -> 
     if isinstance(html, HtmlElement):
         return html
     text = _XML_DECL.sub("", decode_html(html, encoding))
-    if not text.strip():
+    if not text or text.isspace():
         return lxml.html.fromstring("<html></html>")
     try:
         root = lxml.html.document_fromstring(text)

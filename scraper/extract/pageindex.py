@@ -46,7 +46,9 @@ class PageIndex:
     def __init__(self, tree: HtmlElement) -> None:
         self.root: HtmlElement = tree.getroottree().getroot()
         self.elements: list[HtmlElement] = list(self.root.iter(etree.Element))
-        self.position: dict[HtmlElement, int] = {el: i for i, el in enumerate(self.elements)}
+        self.position: dict[HtmlElement, int] = dict(
+            zip(self.elements, range(len(self.elements)), strict=True)
+        )
         attrs: dict[str, list[tuple[HtmlElement, str]]] = {}
         for el in self.elements:
             for name, value in el.items():
@@ -80,6 +82,16 @@ class PageIndex:
             self._values[name] = found
         return found
 
+    def _blob(self, name: str) -> str:
+        """Attribute ``name``'s distinct values in one string, one a line: a substring no
+        value holds is not in it either, which one C-level search tells."""
+        key = ("blob", name)
+        blob = self._cache.get(key)
+        if blob is None:
+            blob = "\n".join(self.values(name))
+            self._cache[key] = blob
+        return blob
+
     def _join(self, lists: list[list[HtmlElement]]) -> list[HtmlElement]:
         if not lists:
             return []
@@ -94,7 +106,10 @@ class PageIndex:
         key = ("contains", name, part)
         found = self._cache.get(key)
         if found is None:
-            found = self._join([els for v, els in self.values(name).items() if part in v])
+            if "\n" not in part and part not in self._blob(name):
+                found = []
+            else:
+                found = self._join([els for v, els in self.values(name).items() if part in v])
             self._cache[key] = found
         return found
 
@@ -103,13 +118,16 @@ class PageIndex:
         key = ("token", name, token)
         found = self._cache.get(key)
         if found is None:
-            found = self._join(
-                [
-                    els
-                    for v, els in self.values(name).items()
-                    if token in v and token in xml_tokens(v)
-                ]
-            )
+            if "\n" not in token and token not in self._blob(name):
+                found = []
+            else:
+                found = self._join(
+                    [
+                        els
+                        for v, els in self.values(name).items()
+                        if token in v and token in xml_tokens(v)
+                    ]
+                )
             self._cache[key] = found
         return found
 
@@ -121,13 +139,23 @@ class PageIndex:
         """``//*[@name]``."""
         return [el for el, _ in self.attrs.get(name, ())]
 
-    def tags(self) -> set[str]:
-        """The page's distinct element names."""
-        found = self._cache.get("tags")
+    def _by_tag(self) -> dict[str, list[HtmlElement]]:
+        found = self._cache.get("by_tag")
         if found is None:
-            found = {el.tag for el in self.elements}
-            self._cache["tags"] = found
+            found = {}
+            for el in self.elements:
+                tag = el.tag
+                els = found.get(tag)
+                if els is None:
+                    found[tag] = [el]
+                else:
+                    els.append(el)
+            self._cache["by_tag"] = found
         return found
+
+    def tags(self) -> Iterable[str]:
+        """The page's distinct element names."""
+        return self._by_tag().keys()
 
     def cached(self, key: str) -> Any:
         """A value a helper stored for this page (``None`` if none)."""
@@ -138,12 +166,7 @@ class PageIndex:
 
     def tagged(self, tag: str) -> list[HtmlElement]:
         """``//tag``."""
-        key = ("tag", tag)
-        found = self._cache.get(key)
-        if found is None:
-            found = list(self.root.iter(tag))
-            self._cache[key] = found
-        return found
+        return self._by_tag().get(tag, [])
 
     def under(self, tops: list[HtmlElement], tag: str | None = None) -> list[HtmlElement]:
         """``tops//tag`` (``tops//*`` without a tag): descendants of any of ``tops``."""

@@ -9,7 +9,7 @@ The spider routes pages; this module decides, for a run over an archive:
   from an article, everything from a home or section page): sitemaps (robots.txt
   ``Sitemap:`` lines, else ``/wp-sitemap.xml`` and ``/sitemap.xml``), the page's feed,
   listing pages and their pagination.
-- **incremental runs** (``-a incremental=1``, or ``-a stop_after_known=K``): a known
+- **incremental runs** (the default; ``-a incremental=0`` fetches every page reached): a known
   article is fetched again only when due by the revisit policy (``ARCHIVE_REVISIT``), hinted
   (sitemap ``lastmod`` newer than the archived copy, a feed's comment count that differs, a
   neighbour that now links to it) or named as a start URL, and then with a conditional
@@ -103,7 +103,9 @@ class PlanOptions:
                 raise PlanArgumentError(
                     f"stop_after_known must be a positive integer, got {stop_after_known!r}"
                 )
-        inc = _flag("incremental", incremental) if incremental is not None else k is not None
+        # Incremental is the default: on an empty archive it fetches everything anyway, and
+        # on an archive that holds the site it fetches what is new or due (full=1: all).
+        inc = _flag("incremental", incremental) if incremental is not None else True
         is_full = _flag("full", full) if full is not None else False
         if is_full and k is not None:
             raise PlanArgumentError("full=1 re-visits everything: drop stop_after_known")
@@ -297,7 +299,14 @@ class CrawlPlan:
             return "fetch", known  # its prev/next links changed: the validators would not say
         if force or hint or self.policy.due(known.published, known.checked, self.now()):
             return "conditional", known
+        if self._newest_of_its_chain(key):
+            # The next article, when one is published, is linked from here first.
+            return "conditional", known
         return "skip", known
+
+    def _newest_of_its_chain(self, key: str) -> bool:
+        """A chained article (it has a previous one) whose next link is not known yet."""
+        return self.stored_link(key, "prev") is not None and self.stored_link(key, "next") is None
 
     @staticmethod
     def conditional_headers(known: Known) -> dict[str, str]:

@@ -52,7 +52,7 @@ ARCHIVE_CAPTURES = True
 # Empty: generic extraction only. A broken profile stops the crawl before any request.
 ARCHIVE_PROFILES = ""
 
-# Incremental runs (-a incremental=1): how often to look at an archived article again, by
+# Incremental runs (the default; -a incremental=0 turns them off): how often to look at an archived article again, by
 # its age (scraper/schedule.py): younger than a day every run, a week daily, a month
 # weekly, older every 30 days.
 ARCHIVE_REVISIT = "1d:0,7d:1d,30d:7d,*:30d"

@@ -52,7 +52,9 @@ def load_manifest(theme: str) -> dict[str, tuple[Path, str]]:
 
 
 @contextmanager
-def serve_capture(theme: str, robots: str = "User-agent: *\nDisallow: /wp-admin/\n") -> Iterator[CaptureSite]:
+def serve_capture(
+    theme: str, robots: str = "User-agent: *\nDisallow: /wp-admin/\n"
+) -> Iterator[CaptureSite]:
     site = CaptureSite(theme=theme, robots=robots, pages=load_manifest(theme))
 
     class Handler(BaseHTTPRequestHandler):

@@ -25,3 +25,34 @@ def run_crawl(
         {**LOCAL_SETTINGS, "LOG_LEVEL": "INFO", **(settings or {})},
         timeout=timeout,
     )
+
+
+# Columns that record when we looked, not what the page said.
+_BOOKKEEPING = {"fetched_at", "crawl_id", "last_seen_at", "checked_at"}
+
+
+def archive_content(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """What the archive says about the site (articles, comments, links), without the
+    columns that only record when a crawl looked: two equal snapshots mean a crawl
+    changed nothing."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        out: dict[str, list[tuple[object, ...]]] = {}
+        for table, order in (
+            ("articles", "canonical_url"),
+            ("comments", "article_url, comment_id"),
+            ("links", "from_url, rel"),
+        ):
+            columns = [
+                row[1]
+                for row in conn.execute(f"pragma table_info({table})")
+                if row[1] not in _BOOKKEEPING
+            ]
+            out[table] = conn.execute(
+                f"select {', '.join(columns)} from {table} order by {order}"
+            ).fetchall()
+        return out
+    finally:
+        conn.close()

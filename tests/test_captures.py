@@ -84,7 +84,7 @@ def crawled_twice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoS
     db = tmp_path_factory.mktemp("captures") / "archive.db"
     with DemoServer(small_site()) as server:
         crawl(server, db)
-        crawl(server, db)
+        crawl(server, db, "full=1")  # every page fetched again, unchanged
     return db, server
 
 

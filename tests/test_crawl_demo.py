@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from scraper.demosite import DemoServer, build_site, site_truth
-from tests.crawling import run_crawl
+from tests.crawling import archive_content, run_crawl
 
 SITE = build_site(36)
 MIDDLE = SITE.articles[len(SITE.articles) // 2]
@@ -22,6 +22,8 @@ ARTICLE_COLUMNS = (
     "next_url", "next_title", "comment_count",
 )  # fmt: skip
 JSON_COLUMNS = {"authors", "categories", "tags", "images"}
+SNAPSHOTS: list[dict] = []
+SECOND_RUN_PATHS: list[str] = []
 
 
 def _rows(db: Path, sql: str, *params: Any) -> list[sqlite3.Row]:
@@ -39,7 +41,14 @@ def demo_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict,
     with DemoServer(SITE) as server:
         run_crawl(server.url + MIDDLE.path, db)
         paths = server.requested_paths()
-        run_crawl(server.url + MIDDLE.path, db)
+        snapshots = [archive_content(db)]
+        server.clear_requests()
+        run_crawl(server.url + MIDDLE.path, db)  # a scheduled run: incremental by default
+        snapshots.append(archive_content(db))
+        SECOND_RUN_PATHS[:] = server.requested_paths()
+        run_crawl(server.url + MIDDLE.path, db, "full=1")  # re-visits everything
+        snapshots.append(archive_content(db))
+        SNAPSHOTS[:] = snapshots
         yield site_truth(SITE, server.url), db, paths
 
 
@@ -91,21 +100,23 @@ def test_polite_and_on_site(demo_crawl: tuple[dict, Path, list[str]]) -> None:
     assert sorted(p for p in paths if p in article_paths) == sorted(article_paths)
 
 
-def test_second_crawl_changes_nothing(demo_crawl: tuple[dict, Path, list[str]]) -> None:
+def test_second_crawls_change_nothing(demo_crawl: tuple[dict, Path, list[str]]) -> None:
     _, db, _ = demo_crawl
-    first, second = _rows(db, "select * from crawls order by id")
-    assert (first["status"], first["articles_new"], first["articles_updated"]) == (
-        "finished",
+    first, second, full = _rows(db, "select * from crawls order by id")
+    assert [c["status"] for c in (first, second, full)] == ["finished"] * 3
+    assert (first["articles_new"], first["articles_updated"]) == (36, 0)
+    # The incremental run checks the start and the chain's newest end, no more.
+    assert (second["articles_new"], second["articles_updated"]) == (0, 0)
+    assert second["articles_not_modified"] == 2
+    assert sorted(SECOND_RUN_PATHS) == sorted(["/robots.txt", MIDDLE.path, SITE.articles[-1].path])
+    # full=1 fetches every page again and finds every article as it was.
+    assert (full["articles_new"], full["articles_updated"], full["articles_unchanged"]) == (
+        0,
+        0,
         36,
-        0,
     )
-    assert (second["status"], second["articles_new"], second["articles_updated"]) == (
-        "finished",
-        0,
-        0,
-    )
-    assert second["articles_unchanged"] == 36
-    assert json.loads(second["errors"]) == []
+    assert SNAPSHOTS[0] == SNAPSHOTS[1] == SNAPSHOTS[2]
+    assert json.loads(second["errors"]) == [] and json.loads(full["errors"]) == []
 
 
 def test_direction_and_max_articles(tmp_path: Path) -> None:

@@ -15,11 +15,12 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.capture_server import CaptureSite, serve_capture
-from tests.crawling import run_crawl
+from tests.crawling import archive_content, run_crawl
 
 TRUTH = json.loads((Path(__file__).parent / "fixtures/wordpress/truth.json").read_text("utf-8"))
 POSTS = TRUTH["posts"]
 MIDDLE = POSTS[len(POSTS) // 2]
+SNAPSHOTS: list[dict] = []
 ROBOTS = "User-agent: *\nDisallow: /wp-admin/\nDisallow: /author/\nDisallow: /tag/\n"
 
 
@@ -38,7 +39,9 @@ def tt1_crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[CaptureSite, Pa
     with serve_capture("twentytwentyone", robots=ROBOTS) as site:
         first = run_crawl(site.url(MIDDLE["url"]), db, settings={"LOG_LEVEL": "DEBUG"})
         requests_first = list(site.requests)
-        second = run_crawl(site.url(MIDDLE["url"]), db)
+        SNAPSHOTS.append(archive_content(db))
+        second = run_crawl(site.url(MIDDLE["url"]), db, "full=1")
+        SNAPSHOTS.append(archive_content(db))
         site.requests[:] = requests_first
         yield site, db, first.stderr, second.stderr
 
@@ -84,7 +87,11 @@ def test_every_comment_across_pages(tt1_crawl: tuple[CaptureSite, Path, str, str
             r = by_id[str(c["id"])]
             parent = str(c["parent_id"]) if c["parent_id"] else None
             assert (r["parent_id"], r["author"], r["published_at"], r["text"], r["depth"]) == (
-                parent, c["author"], c["date"], c["text"], c["depth"]
+                parent,
+                c["author"],
+                c["date"],
+                c["text"],
+                c["depth"],
             ), (post["url"], c["id"])
             if parent:
                 assert by_id[parent]["position"] < r["position"], (post["url"], c["id"])
@@ -108,8 +115,9 @@ def test_second_crawl_changes_nothing(tt1_crawl: tuple[CaptureSite, Path, str, s
     assert [c["status"] for c in crawls] == ["finished", "finished"]
     assert (crawls[0]["articles_new"], crawls[0]["articles_updated"]) == (60, 0)
     assert (crawls[1]["articles_new"], crawls[1]["articles_updated"]) == (0, 0)
-    assert crawls[1]["articles_unchanged"] == 60
+    assert crawls[1]["articles_unchanged"] == 60  # full=1: every post fetched again
     assert len(_rows(db, "select * from comments")) == 434
+    assert SNAPSHOTS[0] == SNAPSHOTS[1]
 
 
 def test_only_posts_and_comment_pages_requested(

@@ -206,7 +206,8 @@ def test_bad_revisit_policies(text: str) -> None:
 
 
 def test_plan_options() -> None:
-    assert PlanOptions.from_args().incremental is False
+    assert PlanOptions.from_args() == PlanOptions(None, True, False, 10)  # incremental by default
+    assert PlanOptions.from_args(incremental="0").incremental is False
     assert PlanOptions.from_args(stop_after_known="4") == PlanOptions(None, True, False, 4)
     assert PlanOptions.from_args(incremental="1").stop_after_known == 10
     assert PlanOptions.from_args(full="1").full

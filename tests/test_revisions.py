@@ -148,7 +148,7 @@ def recrawled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoServe
         )
         edit_article(server, thinned_i, comment_stubs=site.articles[thinned_i].comment_stubs[:-1])
         server.faults[site.articles[gone_i].path] = "404"
-        crawl(server, db)
+        crawl(server, db, "full=1")  # every article re-fetched, not only those due
     return db, server, before
 
 

@@ -24,7 +24,9 @@ THEMES = ["twentytwentyone", "twentytwentytwo"]
 @cache
 def _manifest(theme: str) -> dict[str, Path]:
     with open(ROOT / theme / "manifest.tsv", encoding="utf-8") as fh:
-        return {row["url"]: ROOT / theme / row["path"] for row in csv.DictReader(fh, delimiter="\t")}
+        return {
+            row["url"]: ROOT / theme / row["path"] for row in csv.DictReader(fh, delimiter="\t")
+        }
 
 
 @cache

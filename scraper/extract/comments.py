@@ -18,7 +18,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lxml.html import HtmlElement
@@ -401,21 +402,60 @@ def _is_inside(el: HtmlElement, container: HtmlElement | None) -> bool:
     return any(anc is container for anc in el.iterancestors())
 
 
+class _Traits(NamedTuple):
+    """What an element's class tokens say about its role in a comment."""
+
+    any: bool  # it has a class
+    strong: bool  # the comment's text, by a known class
+    author_name: bool  # "fn", "…author-name"
+    author: bool  # "…author…", not an avatar
+    user: bool  # "…user…", "…nick…", "…name", not a picture
+    date: bool  # "…date…", "…time…", "…published…", not "update"
+    content: bool  # "…content…", "…text…", "…body…", "…message…", not meta/author/avatar
+
+
+@lru_cache(maxsize=4096)
+def _class_traits(cls: str) -> _Traits:
+    """The traits of a class attribute (comments repeat the same few, so each is read
+    once)."""
+    classes = cls.lower().split()
+    return _Traits(
+        any=bool(classes),
+        strong=any(c in _STRONG_CONTENT for c in classes),
+        author_name="fn" in classes
+        or any(c.endswith(("author-name", "author_name", "authorname")) for c in classes),
+        author=any("author" in c and "avatar" not in c for c in classes),
+        user=any(
+            ("user" in c or "nick" in c or c.endswith("name"))
+            and not any(x in c for x in ("avatar", "img", "photo", "pic", "icon", "badge"))
+            for c in classes
+        ),
+        date=any(
+            ("date" in c or "time" in c or "published" in c) and "update" not in c for c in classes
+        ),
+        content=any(
+            ("content" in c or "text" in c or "body" in c or "message" in c)
+            and "author" not in c
+            and "meta" not in c
+            and "avatar" not in c
+            for c in classes
+        ),
+    )
+
+
 def _find_fields(own: list[HtmlElement]) -> _Fields:
     strong: HtmlElement | None = None
     generic: list[HtmlElement] = []
     authors: list[tuple[int, int, HtmlElement]] = []
     dates: list[tuple[int, int, HtmlElement]] = []
     for pos, el in enumerate(own):
-        classes = _classes(el)
+        classes = _class_traits(el.get("class") or "")
         prop = (el.get("itemprop") or "").lower()
         tag = el.tag
-        if strong is None and (
-            prop in ("text", "commenttext") or any(c in _STRONG_CONTENT for c in classes)
-        ):
+        if strong is None and (prop in ("text", "commenttext") or classes.strong):
             strong = el
             continue
-        if tag in ("a", "img", "svg", "span", "time") and not classes and not prop:
+        if tag in ("a", "img", "svg", "span", "time") and not classes.any and not prop:
             if tag == "time":
                 dates.append((1 if el.get("datetime") else 3, pos, el))
             elif tag == "a" and "#comment" in (el.get("href") or ""):
@@ -424,39 +464,25 @@ def _find_fields(own: list[HtmlElement]) -> _Fields:
         # author
         if prop in ("author", "creator"):
             authors.append((2, pos, el))
-        elif "fn" in classes or any(
-            c.endswith(("author-name", "author_name", "authorname")) for c in classes
-        ):
+        elif classes.author_name:
             authors.append((1, pos, el))
         elif tag == "cite":
             authors.append((3, pos, el))
-        elif any("author" in c and "avatar" not in c for c in classes):
+        elif classes.author:
             authors.append((4, pos, el))
-        elif any(
-            ("user" in c or "nick" in c or c.endswith("name"))
-            and not any(x in c for x in ("avatar", "img", "photo", "pic", "icon", "badge"))
-            for c in classes
-        ):
+        elif classes.user:
             authors.append((5, pos, el))
         # date
         if tag == "time" or el.get("datetime"):
             dates.append((1 if el.get("datetime") else 3, pos, el))
         elif prop in ("datepublished", "datecreated", "commenttime", "datemodified"):
             dates.append((2, pos, el))
-        elif any(
-            ("date" in c or "time" in c or "published" in c) and "update" not in c for c in classes
-        ):
+        elif classes.date:
             dates.append((4, pos, el))
         elif tag == "a" and "#comment" in (el.get("href") or ""):
             dates.append((5, pos, el))  # a permalink printed as the comment's date
         # generic content
-        if any(
-            ("content" in c or "text" in c or "body" in c or "message" in c)
-            and "author" not in c
-            and "meta" not in c
-            and "avatar" not in c
-            for c in classes
-        ):
+        if classes.content:
             generic.append(el)
     if strong is not None:
         outside_a = [a for a in authors if not _is_inside(a[2], strong)]

@@ -89,7 +89,9 @@ def _flatten(data: Any, out: list[dict[str, Any]]) -> None:
 
 
 def _load_jsonld(text: str) -> Any:
-    text = _CDATA.sub("", text.strip())
+    text = text.strip()
+    if "<![CDATA[" in text or "]]>" in text:  # the only text _CDATA can remove
+        text = _CDATA.sub("", text)
     try:
         return json.loads(text)
     except ValueError:

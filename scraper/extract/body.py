@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import lxml.html
+from lxml import etree
 from lxml.html import HtmlElement
 
 from ..items import Image
@@ -155,9 +156,14 @@ _KEEP_ATTRS = frozenset({"href", "src", "alt", "title", "datetime", "cite", "col
 
 def _has_own_text(el: HtmlElement) -> bool:
     """``el[text()[normalize-space()]]``: a text node of its own beyond XML whitespace."""
-    if el.text and el.text.strip(" \t\r\n"):
+    text = el.text
+    if text and text.strip(" \t\r\n"):
         return True
-    return any(child.tail and child.tail.strip(" \t\r\n") for child in el)
+    for child in el:
+        tail = child.tail
+        if tail and tail.strip(" \t\r\n"):
+            return True
+    return False
 
 
 def _paragraphs(ix: PageIndex) -> list[HtmlElement]:
@@ -287,13 +293,12 @@ def _images(root: HtmlElement, url: str) -> list[Image]:
     return images
 
 
-def _clean_html(root: HtmlElement) -> str:
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        for attr in list(el.attrib):
-            if attr not in _KEEP_ATTRS:
-                del el.attrib[attr]
+def _clean_html(root: HtmlElement, names: Iterable[str]) -> str:
+    """The body's HTML with only the attributes in ``_KEEP_ATTRS``; ``names`` holds every
+    attribute name the page uses (stripped in one C-level pass)."""
+    doomed = [name for name in names if name not in _KEEP_ATTRS]
+    if doomed:
+        etree.strip_attributes(root, *doomed)
     html = lxml.html.tostring(root, encoding="unicode")
     return re.sub(r"\n\s*\n+", "\n", html).strip()
 
@@ -452,7 +457,7 @@ def extract_body(
         return Body()
     return Body(
         text="\n\n".join(blocks),
-        html=_clean_html(root),
+        html=_clean_html(root, ix.attrs),
         images=_images(root, url),
         source=source,
     )

@@ -1,6 +1,6 @@
 """Extraction quality and speed, ours and trafilatura's side by side in one run.
 
-    python -m bench.extraction [--fixtures PATH] [--repeat N] [--no-record]
+    python -m bench.extraction [--fixtures PATH] [--repeat N] [--no-record] [--profile]
 
 - body: the 88 pages of ScrapingHub's article-extraction benchmark (aeb-dev), scored with
   the benchmark's own shingle method (bench/scoring.py); median and p95 ms per page of
@@ -12,6 +12,10 @@
 
 Prints the tables and records them in docs/benchmarks.md (section "Extraction").
 Needs the ``bench`` extra (``pip install -e '.[bench]'``) for trafilatura.
+
+``--profile`` only prints where the time of ``extract_article(tree)`` goes on the aeb-dev
+pages, stage by stage (page index, structured data, metadata, neighbours, comments, body),
+and records nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ import re
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,9 +37,10 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import scraper.extract as extract_pkg
 from bench import scoring
 from bench.site_accuracy import Accuracy, demo_accuracy, wordpress_accuracy
-from scraper.extract import extract_article
+from scraper.extract import extract_article, handoff, metadata
 from scraper.extract.dom import parse_html
 
 BENCHMARKS = scoring.REPO / "docs" / "benchmarks.md"
@@ -203,6 +209,108 @@ def run_metadata(fixtures: Path) -> dict[str, Any]:
     return {"counts": counts, "misses": misses, "pages": len(pages)}
 
 
+# ---------------------------------------------------------------------------- profile
+
+# stage -> (module, names): what extract_article_page calls, by the names it calls them
+_STAGES: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "page index (one pass over the tree)": (handoff, ("PageIndex",)),
+    "structured data (JSON-LD, meta, microdata)": (extract_pkg, ("read_structured",)),
+    "metadata (headline … language)": (
+        metadata,
+        (
+            "canonical",
+            "headline",
+            "description",
+            "authors",
+            "published",
+            "modified",
+            "categories",
+            "section",
+            "tags",
+            "language",
+            "lead_image",
+        ),
+    ),
+    "neighbours (prev/next)": (extract_pkg, ("find_neighbours",)),
+    "comments": (extract_pkg, ("extract_comments",)),
+    "body": (extract_pkg, ("extract_body",)),
+}
+
+
+@contextmanager
+def _stage_timers(spent: dict[str, float]) -> Iterator[None]:
+    """Each stage's functions wrapped to add their time to ``spent`` (restored after)."""
+    saved: list[tuple[Any, str, Any]] = []
+
+    def timed_fn(stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[stage] = spent.get(stage, 0.0) + time.perf_counter() - t0
+
+        return wrapper
+
+    for stage, (module, names) in _STAGES.items():
+        for name in names:
+            fn = getattr(module, name)
+            saved.append((module, name, fn))
+            setattr(module, name, timed_fn(stage, fn))
+    try:
+        yield
+    finally:
+        for module, name, fn in saved:
+            setattr(module, name, fn)
+
+
+def run_profile(fixtures: Path, repeat: int) -> str:
+    """Median and mean ms per page of each stage of ``extract_article(tree)``, each page's
+    best of ``repeat`` runs, as a table."""
+    pages = scoring.aeb_pages(fixtures)
+    trees = [(parse_html(p.html), p.url) for p in pages]
+    for tree, url in trees[:3]:
+        extract_article(tree, url)  # warm up
+    whole: list[float] = []
+    per_stage: dict[str, list[float]] = {stage: [] for stage in _STAGES}
+    spent: dict[str, float] = {}
+    with _stage_timers(spent):
+        for tree, url in trees:
+            best: tuple[float, dict[str, float]] | None = None
+            for _ in range(repeat):
+                spent.clear()
+                gc.disable()
+                t0 = time.perf_counter()
+                extract_article(tree, url)
+                elapsed = time.perf_counter() - t0
+                gc.enable()
+                if best is None or elapsed < best[0]:
+                    best = (elapsed, dict(spent))
+            assert best is not None
+            whole.append(best[0] * 1000)
+            for stage in _STAGES:
+                per_stage[stage].append(best[1].get(stage, 0.0) * 1000)
+    rest = [w - sum(per_stage[s][i] for s in _STAGES) for i, w in enumerate(whole)]
+    total = statistics.mean(whole)
+    rows = [
+        [
+            stage,
+            f"{statistics.median(v):.2f}",
+            f"{statistics.mean(v):.2f}",
+            f"{statistics.mean(v) / total:.0%}",
+        ]
+        for stage, v in [*per_stage.items(), ("assembly and the rest", rest)]
+    ]
+    rows.append(
+        ["whole `extract_article(tree)`", f"{statistics.median(whole):.2f}", f"{total:.2f}", "100%"]
+    )
+    return (
+        f"Where extraction time goes: {len(pages)} aeb-dev pages, tree already parsed, "
+        f"ms per page (best of {repeat} runs; a stage's time includes its own timer)\n\n"
+        + table(["stage", "median ms", "mean ms", "share of mean"], rows)
+    )
+
+
 # ---------------------------------------------------------------------------- report
 
 
@@ -270,8 +378,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timing runs per page (best kept)")
     parser.add_argument("--no-record", action="store_true", help="do not write docs/benchmarks.md")
     parser.add_argument("--worst", type=int, default=10, help="list the N worst body pages")
+    parser.add_argument(
+        "--profile", action="store_true", help="only print where extraction time goes, by stage"
+    )
     args = parser.parse_args(argv)
     fixtures: Path = args.fixtures
+    if args.profile:
+        print(run_profile(fixtures, args.repeat))
+        return
     wp_fixtures = (
         fixtures if (fixtures / "wordpress" / "truth.json").exists() else scoring.REPO_FIXTURES
     )

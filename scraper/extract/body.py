@@ -451,13 +451,18 @@ def extract_body(
         return Body()
     root = copy.deepcopy(container)
     root.tail = None
+    # the copy's element proxies, made once and held while the passes below walk it
+    # (a tree parsed by lxml.html's stock parser pays a Python lookup for each)
+    held = list(root.iter())
     _strip_noise(root, headline)
     blocks = text_blocks(root)
     if not blocks:
         return Body()
-    return Body(
+    body = Body(
         text="\n\n".join(blocks),
         html=_clean_html(root, ix.attrs),
         images=_images(root, url),
         source=source,
     )
+    del held
+    return body

@@ -99,12 +99,14 @@ def _label_candidates(tree: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
             if el is body:
                 continue
             own = el.text
-            if el.tag == "a":
-                # a link's text starts with its own: when that already shows a word no
-                # label starts with, its whole text is not built
-                word = _NOT_PUNCT.search(own) if own else None
+            if own:
+                # a label is read from text that starts with the element's own (a link's
+                # whole text, another element's own text): when that already shows a
+                # letter no label starts with, the element is passed over
+                word = _NOT_PUNCT.search(own)
                 if word is not None and not _LABEL_FIRST.match(word.group()):
                     continue
+            if el.tag == "a":
                 first = own if own is not None else _first_text(el)
                 if first and 0 < len(" ".join(first.split())) < 60:
                     yield el, _text(el)

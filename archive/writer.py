@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -67,18 +67,36 @@ def _json(value: Any) -> str:
 def content_hash(article: Article) -> str:
     """SHA-256 of every content field of ``article`` (comments included, ``fetched_at``
     left out), so an unchanged re-crawl hashes the same."""
-    data = {k: v for k, v in article_to_dict(article).items() if k not in UNHASHED_FIELDS}
-    return hashlib.sha256(_json(data).encode("utf-8")).hexdigest()
+    return _hash_of(article_to_dict(article))
+
+
+def _hash_of(data: dict[str, Any]) -> str:
+    content = {k: v for k, v in data.items() if k not in UNHASHED_FIELDS}
+    return hashlib.sha256(_json(content).encode("utf-8")).hexdigest()
 
 
 def article_row(article: Article) -> dict[str, Any]:
     """The ``articles`` columns that come from the article itself (JSON fields serialised);
     ``first_seen_at``, ``content_hash`` and ``crawl_id`` are the writer's."""
-    data = asdict(article)
+    return _row_of(article_to_dict(article))
+
+
+def _row_of(data: dict[str, Any]) -> dict[str, Any]:
     row = {name: data[name] for name in ARTICLE_FIELDS if name != "comments"}
     for name in ARTICLE_JSON_COLUMNS:
         row[name] = json.dumps(row[name], ensure_ascii=False)
     return row
+
+
+def _insert_sql(table: str, columns: list[str]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+
+
+_COMMENT_INSERT_COLUMNS = [
+    "article_url", "comment_id", *COMMENT_COLUMNS, "position", "first_seen_at", "last_seen_at",
+]  # fmt: skip
+_COMMENT_INSERT = _insert_sql("comments", _COMMENT_INSERT_COLUMNS)
+_LINK_INSERT = _insert_sql("links", ["from_url", "rel", "to_url", "title", "first_seen_at"])
 
 
 def comment_row(comment: Comment) -> dict[str, Any]:
@@ -250,7 +268,8 @@ class ArchiveWriter:
 
     def _write_one(self, article: Article, crawl_id: int | None) -> Counter[str]:
         now = utc_now()
-        digest = content_hash(article)
+        data = article_to_dict(article)
+        digest = _hash_of(data)
         key = article.canonical_url
         stored = self.db.execute(
             "SELECT content_hash FROM articles WHERE canonical_url = ?", [key]
@@ -264,9 +283,11 @@ class ArchiveWriter:
             if id(article) not in self._untracked:
                 self._track_presence(article, now)
             return Counter(unchanged=1)
-        row = {**article_row(article), "content_hash": digest, "crawl_id": crawl_id}
+        row = {**_row_of(data), "content_hash": digest, "crawl_id": crawl_id}
         if stored is None:
-            self.db["articles"].insert({**row, "first_seen_at": now})
+            row["first_seen_at"] = now
+            self.db.execute(_insert_sql("articles", list(row)), list(row.values()))
+            del row["first_seen_at"]
             result = Counter(new=1)
         else:
             self._keep_version(key, row, now, crawl_id)
@@ -318,6 +339,7 @@ class ArchiveWriter:
             )
         }
         written = 0
+        inserts: list[list[Any]] = []
         for position, comment in enumerate(comments):
             row = {**comment_row(comment), "position": position}
             values = (position, *(row[name] for name in COMMENT_COLUMNS))
@@ -325,19 +347,13 @@ class ArchiveWriter:
             if previous == values:
                 continue
             if previous is None:
-                self.db["comments"].insert(
-                    {
-                        "article_url": article_url,
-                        "comment_id": comment.comment_id,
-                        **row,
-                        "first_seen_at": now,
-                        "last_seen_at": now,
-                    }
-                )
+                inserts.append([article_url, comment.comment_id, *values[1:], position, now, now])
             else:
                 self.db["comments"].update((article_url, comment.comment_id), row)
             stored[comment.comment_id] = values
             written += 1
+        if inserts:
+            self.db.conn.executemany(_COMMENT_INSERT, inserts)
         return written
 
     def _write_links(self, article: Article, now: str) -> None:
@@ -353,15 +369,7 @@ class ArchiveWriter:
                 [article.canonical_url, rel],
             ).fetchone()
             if stored is None:
-                self.db["links"].insert(
-                    {
-                        "from_url": article.canonical_url,
-                        "rel": rel,
-                        "to_url": to_url,
-                        "title": title,
-                        "first_seen_at": now,
-                    }
-                )
+                self.db.execute(_LINK_INSERT, [article.canonical_url, rel, to_url, title, now])
             elif tuple(stored) != (to_url, title):
                 self.db["links"].update(
                     (article.canonical_url, rel), {"to_url": to_url, "title": title}

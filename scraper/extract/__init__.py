@@ -149,7 +149,8 @@ def extract_article_page(
 
 def find_page_neighbours(tree: HtmlElement, url: str, profile: Profile | None = None) -> Neighbours:
     """The previous/next links of a page: the profile's where it finds them. The work is
-    kept for an ``extract_article_page`` of the same tree and URL that follows."""
+    kept for an ``extract_article_page`` of the same tree and URL that follows (so the
+    tree must not be changed in between; extraction itself never changes it)."""
     index = PageIndex(tree)
     neighbours = find_neighbours(tree, url, index)
     handoff.give(tree, url, index, neighbours)

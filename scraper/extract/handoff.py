@@ -11,6 +11,7 @@ the second call would compute.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 
 from lxml.html import HtmlElement
@@ -22,21 +23,23 @@ __all__ = ["give", "take"]
 
 _KEEP = 4
 _pages: list[tuple[HtmlElement, str, PageIndex, Neighbours]] = []
+_lock = threading.Lock()
 
 
 def give(tree: HtmlElement, url: str, index: PageIndex, neighbours: Neighbours) -> None:
     """Keep this page's index and generic neighbours for the extraction that follows."""
-    _pages[:] = [p for p in _pages if p[0] is not tree][-(_KEEP - 1) :]
-    _pages.append((tree, url, index, replace(neighbours)))
+    kept = (tree, url, index, replace(neighbours))
+    with _lock:
+        _pages[:] = [p for p in _pages if p[0] is not tree][-(_KEEP - 1) :]
+        _pages.append(kept)
 
 
 def take(tree: HtmlElement, url: str) -> tuple[PageIndex, Neighbours | None]:
     """What ``give`` kept for this tree and URL (removed), else a new index and no
     neighbours."""
-    for i, (kept, kept_url, index, neighbours) in enumerate(_pages):
-        if kept is tree:
-            del _pages[i]
-            if kept_url == url:
-                return index, neighbours
-            return index, None
+    with _lock:
+        for i, (kept, kept_url, index, neighbours) in enumerate(_pages):
+            if kept is tree:
+                del _pages[i]
+                return index, neighbours if kept_url == url else None
     return PageIndex(tree), None

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from scraper.extract import extract_article_page, find_page_neighbours, handoff
+from scraper.extract import extract_article_page, find_page_neighbours, start_page
 from scraper.extract.dom import parse_html
 from scraper.extract.pageindex import PageIndex, xml_tokens
 from scraper.items import article_to_dict
@@ -92,20 +92,19 @@ def test_neighbours_first_then_extract_gives_the_same_article(path: Path) -> Non
     html, url = _page(path)
     alone = article_to_dict(extract_article_page(html, url)[0])
     tree = parse_html(html)
+    start = start_page(tree, url)
     neighbours = find_page_neighbours(tree, url)
-    article = extract_article_page(tree, url)[0]
+    article = extract_article_page(tree, url, start=start)[0]
     assert article_to_dict(article) == alone
     assert (neighbours.prev_url, neighbours.next_url) == (article.prev_url, article.next_url)
 
 
-def test_handoff_is_taken_once_and_only_for_its_tree_and_url() -> None:
+def test_a_page_start_is_used_only_for_its_own_tree_and_url() -> None:
     html, url = _page(PAGES[0])
     tree, other = parse_html(html), parse_html(html)
-    find_page_neighbours(tree, url)
-    index, neighbours = handoff.take(other, url)  # another tree: nothing handed over
-    assert neighbours is None and index.root is other
-    index, neighbours = handoff.take(tree, url + "elsewhere/")  # the index, not the links
-    assert neighbours is None and index.root is tree
-    assert handoff.take(tree, url)[1] is None  # taken already
-    find_page_neighbours(tree, url)
-    assert handoff.take(tree, url)[1] is not None
+    start = start_page(tree, url)
+    alone = article_to_dict(extract_article_page(other, url)[0])
+    # Another tree or URL ignores the start it is given and does the work itself.
+    assert article_to_dict(extract_article_page(other, url, start=start)[0]) == alone
+    assert article_to_dict(extract_article_page(tree, url, start=start)[0]) == alone
+    assert start.neighbours == start.generic  # no profile

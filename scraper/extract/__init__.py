@@ -8,12 +8,13 @@ its field, and ``Article.sources`` says which source filled it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from lxml.html import HtmlElement
 
 from ..items import Article, Image
-from . import handoff, metadata
+from . import metadata
 from .body import extract_body
 from .comments import CommentThread, extract_comments, merge_comment_pages
 from .dom import parse_html
@@ -27,6 +28,7 @@ from .urls import canonicalize_url, strip_comment_page
 __all__ = [
     "CommentThread",
     "Neighbours",
+    "PageStart",
     "Profile",
     "ProfileError",
     "extract_article",
@@ -38,6 +40,7 @@ __all__ = [
     "load_profile",
     "merge_comment_pages",
     "parse_html",
+    "start_page",
 ]
 
 
@@ -68,11 +71,18 @@ def extract_article_page(
     encoding: str | None = None,
     fetched_at: str | None = None,
     profile: Profile | None = None,
+    start: PageStart | None = None,
 ) -> tuple[Article, CommentThread]:
     """The article and this page's comment thread (its page number and the thread's other
-    pages), for the spider, which merges the thread's pages into the article."""
+    pages), for the spider, which merges the thread's pages into the article.
+
+    ``start``: what :func:`start_page` already found on this same tree (its index and
+    neighbours), so that work is not done twice."""
     tree = parse_html(html, encoding)
-    index, generic_neighbours = handoff.take(tree, url)
+    if start is not None and start.tree is tree and start.url == url:
+        index, generic_neighbours = start.index, start.generic
+    else:
+        index, generic_neighbours = PageIndex(tree), None
     if profile is not None:
         return _profiled(tree, url, fetched_at, profile, index, generic_neighbours)
     st = read_structured(tree, url, index)
@@ -147,16 +157,33 @@ def extract_article_page(
     ), thread
 
 
-def find_page_neighbours(tree: HtmlElement, url: str, profile: Profile | None = None) -> Neighbours:
-    """The previous/next links of a page: the profile's where it finds them. The work is
-    kept for an ``extract_article_page`` of the same tree and URL that follows (so the
-    tree must not be changed in between; extraction itself never changes it)."""
+@dataclass(frozen=True)
+class PageStart:
+    """The first look at a page: its index and its previous/next links (``neighbours``,
+    the profile's where it finds them; ``generic``, the generic finder's). Handed to
+    :func:`extract_article_page` for the same tree, which then reuses them."""
+
+    tree: HtmlElement
+    url: str
+    index: PageIndex
+    generic: Neighbours
+    neighbours: Neighbours
+
+
+def start_page(tree: HtmlElement, url: str, profile: Profile | None = None) -> PageStart:
+    """Index the page and find its neighbours: all the spider needs to send the next
+    request before the page's heavy work."""
     index = PageIndex(tree)
-    neighbours = find_neighbours(tree, url, index)
-    handoff.give(tree, url, index, neighbours)
+    generic = find_neighbours(tree, url, index)
+    neighbours = generic
     if profile is not None:
-        neighbours = profile_neighbours(profile, tree, url, neighbours)[0]
-    return neighbours
+        neighbours = profile_neighbours(profile, tree, url, replace(generic))[0]
+    return PageStart(tree, url, index, generic, neighbours)
+
+
+def find_page_neighbours(tree: HtmlElement, url: str, profile: Profile | None = None) -> Neighbours:
+    """The previous/next links of a page: the profile's where it finds them."""
+    return start_page(tree, url, profile).neighbours
 
 
 def extract_thread(

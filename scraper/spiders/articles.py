@@ -34,8 +34,8 @@ from ..extract import (
     CommentThread,
     extract_article_page,
     extract_thread,
-    find_page_neighbours,
     merge_comment_pages,
+    start_page,
 )
 from ..extract.dom import mislabelled_utf8, parse_html
 from ..extract.profiles import Profile, ProfileError, load_profile, load_profiles, pick_profile
@@ -234,7 +234,8 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
         walk = response.meta.get("walk", "both")
         profile = self.profile_for(response.url)
         # Neighbours first: the next hop leaves before this page's heavy work.
-        neighbours = find_page_neighbours(tree, response.url, profile)
+        start = start_page(tree, response.url, profile)
+        neighbours = start.neighbours
         if walk in ("both", "older") and neighbours.prev_url:
             request = self._article_request(neighbours.prev_url, "older")
             if request is not None:
@@ -246,7 +247,7 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
 
         try:
             article, thread = extract_article_page(
-                tree, response.url, fetched_at=_now(), profile=profile
+                tree, response.url, fetched_at=_now(), profile=profile, start=start
             )
         except Exception as exc:  # an extractor bug must not end an unattended crawl
             self._skip("extraction error", response.url)

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import zstandard
 from sqlite_utils import Database
@@ -21,7 +22,14 @@ from archive.db import ArchiveError
 
 # zstd level: 10 compresses HTML nearly as well as 19 at a fraction of the time.
 ZSTD_LEVEL = 10
-CODECS = ("zstd", "identity")
+# With a site's dictionary, level 3 stores pages at about a quarter of plain level 10's
+# size, ten times faster (measured on the WordPress captures: 0.048 vs 0.20 of the raw
+# bytes, 0.07 vs 0.8 ms a page).
+DICT_LEVEL = 3
+DICT_SIZE = 64 * 1024
+# A site's dictionary is trained once this many of its HTML bodies are stored.
+DICT_SAMPLES = 24
+CODECS = ("zstd", "zstd-dict", "identity")
 CAPTURE_KINDS = ("article", "comment_page", "other")
 
 
@@ -64,56 +72,149 @@ def compress(body: bytes) -> tuple[str, bytes]:
     return ("zstd", packed) if len(packed) < len(body) else ("identity", body)
 
 
-def decompress(codec: str, stored: bytes) -> bytes:
+def decompress(codec: str, stored: bytes, dictionary: bytes | None = None) -> bytes:
     if codec == "identity":
         return bytes(stored)
-    if codec == "zstd":
+    if codec in ("zstd", "zstd-dict"):
+        if codec == "zstd-dict" and dictionary is None:
+            raise CaptureError("body compressed with a dictionary that is missing")
         try:
-            return zstandard.ZstdDecompressor().decompress(stored)
+            if dictionary is None:
+                return zstandard.ZstdDecompressor().decompress(stored)
+            dict_data = zstandard.ZstdCompressionDict(dictionary)
+            return zstandard.ZstdDecompressor(dict_data=dict_data).decompress(stored)
         except zstandard.ZstdError as exc:
             raise CaptureError(f"corrupt zstd body: {exc}") from exc
     raise CaptureError(f"unknown body codec {codec!r}")
 
 
 def insert_capture(db: Database, capture: Capture) -> bool:
-    """Store ``capture`` (inside the caller's transaction); return whether its body was new."""
-    new_body = (
-        db.execute("SELECT 1 FROM capture_bodies WHERE digest = ?", [capture.digest]).fetchone()
-        is None
-    )
-    if new_body:
-        codec, stored = compress(capture.body)
-        db.execute(
-            "INSERT INTO capture_bodies (digest, codec, size, stored_size, body) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [capture.digest, codec, len(capture.body), len(stored), stored],
+    """Store ``capture`` with plain zstd (inside the caller's transaction); return whether
+    its body was new. :class:`CaptureStore` also trains and uses per-site dictionaries."""
+    return CaptureStore(db, dictionaries=False).insert(capture)
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+class CaptureStore:
+    """Stores captures in one archive, compressing each site's bodies with a zstd
+    dictionary trained on its first :data:`DICT_SAMPLES` HTML bodies (which are then
+    recompressed with it). Callers hold the transaction."""
+
+    def __init__(self, db: Database, *, dictionaries: bool = True) -> None:
+        self.db = db
+        self.dictionaries = dictionaries
+        self._compressors: dict[str, tuple[int, zstandard.ZstdCompressor]] = {}
+        self._samples: dict[str, list[tuple[str, bytes]]] = {}
+        if dictionaries:
+            for dict_id, host, data in db.execute(
+                "SELECT id, host, dictionary FROM capture_dictionaries ORDER BY id"
+            ):
+                self._compressors[host] = (dict_id, self._compressor(data))
+
+    @staticmethod
+    def _compressor(data: bytes) -> zstandard.ZstdCompressor:
+        return zstandard.ZstdCompressor(
+            level=DICT_LEVEL, dict_data=zstandard.ZstdCompressionDict(data)
         )
-    db.execute(
-        "INSERT INTO captures (url, request_url, status, headers, fetched_at, kind, digest, "
-        "crawl_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            capture.url,
-            capture.request_url if capture.request_url != capture.url else None,
-            capture.status,
-            json.dumps([list(h) for h in capture.headers], ensure_ascii=False),
-            capture.fetched_at,
-            capture.kind,
-            capture.digest,
-            capture.crawl_id,
-        ],
-    )
-    return new_body
+
+    def insert(self, capture: Capture) -> bool:
+        new_body = (
+            self.db.execute(
+                "SELECT 1 FROM capture_bodies WHERE digest = ?", [capture.digest]
+            ).fetchone()
+            is None
+        )
+        if new_body:
+            self._store_body(capture)
+        self.db.execute(
+            "INSERT INTO captures (url, request_url, status, headers, fetched_at, kind, digest, "
+            "crawl_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                capture.url,
+                capture.request_url if capture.request_url != capture.url else None,
+                capture.status,
+                json.dumps([list(h) for h in capture.headers], ensure_ascii=False),
+                capture.fetched_at,
+                capture.kind,
+                capture.digest,
+                capture.crawl_id,
+            ],
+        )
+        return new_body
+
+    def _store_body(self, capture: Capture) -> None:
+        body, host = capture.body, _host(capture.url)
+        html = "html" in (capture.header("Content-Type") or "").lower()
+        codec, stored, dict_id = *compress(body), None
+        if self.dictionaries and html and body:
+            if host in self._compressors:
+                dict_id, compressor = self._compressors[host]
+                packed = compressor.compress(body)
+                if len(packed) < len(stored):
+                    codec, stored = "zstd-dict", packed
+                else:
+                    dict_id = None
+            else:
+                self._samples.setdefault(host, []).append((capture.digest, body))
+        self.db.execute(
+            "INSERT INTO capture_bodies (digest, codec, size, stored_size, body, dictionary_id) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [capture.digest, codec, len(body), len(stored), stored, dict_id],
+        )
+        if len(self._samples.get(host, ())) >= DICT_SAMPLES:
+            self._train(host, capture.fetched_at)
+
+    def _train(self, host: str, when: str) -> None:
+        samples = self._samples.pop(host)
+        try:
+            trained = zstandard.train_dictionary(DICT_SIZE, [body for _, body in samples])
+        except zstandard.ZstdError:
+            return  # too little in common to learn from: plain zstd stays
+        data = trained.as_bytes()
+        cursor = self.db.execute(
+            "INSERT INTO capture_dictionaries (host, trained_at, samples, dictionary) "
+            "VALUES (?, ?, ?, ?)",
+            [host, when, len(samples), data],
+        )
+        dict_id = cursor.lastrowid
+        assert dict_id is not None
+        compressor = self._compressor(data)
+        self._compressors[host] = (dict_id, compressor)
+        for digest, body in samples:  # the samples themselves, smaller now
+            packed = compressor.compress(body)
+            self.db.execute(
+                "UPDATE capture_bodies SET codec = 'zstd-dict', stored_size = ?, body = ?, "
+                "dictionary_id = ? WHERE digest = ? AND stored_size > ?",
+                [len(packed), packed, dict_id, digest, len(packed)],
+            )
 
 
 # -- reading ------------------------------------------------------------------------------
 
 _SELECT = (
     "SELECT c.id, c.url, c.request_url, c.status, c.headers, c.fetched_at, c.kind, c.digest, "
-    "c.crawl_id, b.codec, b.body FROM captures c JOIN capture_bodies b ON b.digest = c.digest"
+    "c.crawl_id, b.codec, b.body, b.dictionary_id "
+    "FROM captures c JOIN capture_bodies b ON b.digest = c.digest"
 )
 
 
-def _from_row(row: Sequence[Any]) -> tuple[int, Capture]:
+def _dictionary(db: Database, dict_id: int | None, cache: dict[int, bytes]) -> bytes | None:
+    if dict_id is None:
+        return None
+    if dict_id not in cache:
+        row = db.execute(
+            "SELECT dictionary FROM capture_dictionaries WHERE id = ?", [dict_id]
+        ).fetchone()
+        if row is None:
+            raise CaptureError(f"capture dictionary {dict_id} is missing")
+        cache[dict_id] = row[0]
+    return cache[dict_id]
+
+
+def _from_row(db: Database, row: Sequence[Any], cache: dict[int, bytes]) -> tuple[int, Capture]:
     capture = Capture(
         url=row[1],
         request_url=row[2],
@@ -123,15 +224,16 @@ def _from_row(row: Sequence[Any]) -> tuple[int, Capture]:
         kind=row[6],
         digest=row[7],
         crawl_id=row[8],
-        body=decompress(row[9], row[10]),
+        body=decompress(row[9], row[10], _dictionary(db, row[11], cache)),
     )
     return row[0], capture
 
 
 def iter_captures(db: Database) -> Iterator[tuple[int, Capture]]:
     """Every capture as (id, capture), in fetch order."""
+    cache: dict[int, bytes] = {}
     for row in db.execute(f"{_SELECT} ORDER BY c.fetched_at, c.id"):
-        yield _from_row(row)
+        yield _from_row(db, row, cache)
 
 
 def latest_capture(
@@ -148,12 +250,13 @@ def latest_capture(
         sql += " AND c.fetched_at >= ?"
         params.append(since)
     row = db.execute(sql + " ORDER BY c.fetched_at DESC, c.id DESC LIMIT 1", params).fetchone()
-    return None if row is None else _from_row(row)[1]
+    return None if row is None else _from_row(db, row, {})[1]
 
 
 def capture_stats(db: Database) -> dict[str, int | float]:
     """Counts and sizes: captures, distinct bodies, raw bytes fetched, bytes of distinct
-    bodies, bytes stored, and the compression and overall ratios."""
+    bodies, bytes stored (the sites' dictionaries included), and the compression and
+    overall ratios."""
     captures, fetched = db.execute(
         "SELECT count(*), coalesce(sum(b.size), 0) FROM captures c "
         "JOIN capture_bodies b ON b.digest = c.digest"
@@ -161,6 +264,11 @@ def capture_stats(db: Database) -> dict[str, int | float]:
     bodies, raw, stored = db.execute(
         "SELECT count(*), coalesce(sum(size), 0), coalesce(sum(stored_size), 0) FROM capture_bodies"
     ).fetchone()
+    # The sites' dictionaries are part of what is stored.
+    (dictionaries,) = db.execute(
+        "SELECT coalesce(sum(length(dictionary)), 0) FROM capture_dictionaries"
+    ).fetchone()
+    stored += dictionaries
     return {
         "captures": captures,
         "bodies": bodies,

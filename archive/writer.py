@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive.captures import Capture, insert_capture
+from archive.captures import Capture, CaptureStore
 from archive.db import ArchiveError, open_archive
 from archive.migrations import ARTICLE_JSON_COLUMNS, COMMENT_COLUMNS
 from archive.revisions import diff_rows, record_version
@@ -135,6 +135,7 @@ class ArchiveWriter:
         # Fetch notes (validators, frontier keys to settle), written after the articles.
         self._notes: list[tuple[FetchNote, int | None]] = []
         self._closed = False
+        self._capture_store = CaptureStore(self.db)
 
     # -- crawls ---------------------------------------------------------------------------
 
@@ -239,7 +240,7 @@ class ArchiveWriter:
         batch = Counter[tuple[int | None, str]]()
         with self.db.atomic():
             for capture in self._captures:
-                insert_capture(self.db, capture)
+                self._capture_store.insert(capture)
             for url, removed_at in self._removals:
                 self.db.execute(
                     "UPDATE articles SET removed_at = ? "

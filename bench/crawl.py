@@ -4,7 +4,8 @@
     python bench/crawl.py --articles 200 --rounds 1 --rss-articles 0 --no-record   # quick
 
 The demo site (scaled to N articles, ~45 KB pages with comments) is served from a separate
-process on 127.0.0.1, optionally with a per-response latency. Each measurement runs the real
+process on 127.0.0.1, every page rendered before the clock starts, optionally with a
+per-response latency. Each measurement runs the real
 ``scrapy crawl`` in a subprocess and reads that process's CPU (user + sys) and peak RSS
 from ``wait4``; A and B alternate within a round and the table shows medians. Startup is
 excluded from CPU per page by subtracting a one-article run of the same command.
@@ -59,7 +60,7 @@ def serve(articles: int, latency: float) -> Iterator[str]:
     """The demo site in its own process; yields its base URL."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "scraper.demosite.server", "--port", "0",
-         "--articles", str(articles), "--latency", str(latency)],
+         "--articles", str(articles), "--latency", str(latency), "--prerender"],
         env=crawl_env(), stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:

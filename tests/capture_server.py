@@ -58,6 +58,8 @@ def serve_capture(
     site = CaptureSite(theme=theme, robots=robots, pages=load_manifest(theme))
 
     class Handler(BaseHTTPRequestHandler):
+        disable_nagle_algorithm = True  # no ~40 ms delayed-ACK stall between header and body
+
         def log_message(self, format: str, *args: object) -> None:
             pass
 

@@ -112,6 +112,7 @@ class DemoServer:
         stall_seconds: float = 30.0,
         disallow: Sequence[str] = (),
         crawl_delay: float | None = None,
+        cache_size: int | None = 256,
     ) -> None:
         self.site = site if site is not None else build_site()
         self.host = host
@@ -127,6 +128,9 @@ class DemoServer:
             gzip_bomb()  # built before serving: it takes a moment
         # Extra robots.txt Disallow paths, for tests of a polite crawler.
         self.disallow = tuple(disallow)
+        # Rendered responses kept (None: all, for benchmarks that must not time the
+        # server's own rendering).
+        self.cache_size = cache_size
         self.crawl_delay = crawl_delay
         self._lock = threading.Lock()
         self._requests: list[RequestRecord] = []
@@ -146,7 +150,7 @@ class DemoServer:
         httpd.demo = self
         self.port = httpd.server_address[1]
         self.url = f"http://{self.host}:{self.port}"
-        self._render = lru_cache(maxsize=256)(self._resolve)
+        self._render = lru_cache(maxsize=self.cache_size)(self._resolve)
         self._httpd = httpd
         self._stopping.clear()
         self._thread = threading.Thread(
@@ -198,6 +202,13 @@ class DemoServer:
         with self._lock:
             return list(self._answers)
 
+    def prerender(self) -> None:
+        """Render every article page and comment page into the cache now."""
+        for article in self.site.articles:
+            self._render(article.path)
+            for page in range(2, article.comment_pages + 1):
+                self._render(article.comment_page_path(page))
+
     def url_for(self, path: str) -> str:
         return self.url + path
 
@@ -206,7 +217,7 @@ class DemoServer:
         with self._lock:
             self.site = site
             if self._httpd is not None:
-                self._render = lru_cache(maxsize=256)(self._resolve)
+                self._render = lru_cache(maxsize=self.cache_size)(self._resolve)
 
     # -- request handling (called from handler threads)
 
@@ -313,6 +324,9 @@ def not_modified(headers: Mapping[str, str], etag: str, last_modified: int | Non
 class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes: with Nagle's algorithm on, the body
+    # would wait for the client's delayed ACK (~40 ms a response on Linux).
+    disable_nagle_algorithm = True
     server_version = "DemoGazette/1.0"
     sys_version = ""
     timeout = 60
@@ -388,9 +402,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--articles", type=int, default=36, help="number of articles (36)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per response")
+    parser.add_argument(
+        "--prerender",
+        action="store_true",
+        help="render every article and comment page before serving (benchmarks)",
+    )
     args = parser.parse_args(argv)
     site = build_site(args.articles, args.seed)
-    server = DemoServer(site, host=args.host, port=args.port, latency=args.latency).start()
+    server = DemoServer(
+        site,
+        host=args.host,
+        port=args.port,
+        latency=args.latency,
+        cache_size=None if args.prerender else 256,
+    ).start()
+    if args.prerender:
+        server.prerender()
     print(f"{site.name}: {server.url}/ ({len(site.articles)} articles; newest: "
           f"{server.url}{site.articles[-1].path})", flush=True)  # fmt: skip
     try:

@@ -148,17 +148,17 @@ class CaptureStore:
     def _store_body(self, capture: Capture) -> None:
         body, host = capture.body, _host(capture.url)
         html = "html" in (capture.header("Content-Type") or "").lower()
-        codec, stored, dict_id = *compress(body), None
+        codec, stored, dict_id = "", b"", None
         if self.dictionaries and html and body:
             if host in self._compressors:
                 dict_id, compressor = self._compressors[host]
-                packed = compressor.compress(body)
-                if len(packed) < len(stored):
-                    codec, stored = "zstd-dict", packed
-                else:
-                    dict_id = None
+                codec, stored = "zstd-dict", compressor.compress(body)
+                if len(stored) >= len(body):
+                    codec, stored, dict_id = "identity", body, None
             else:
                 self._samples.setdefault(host, []).append((capture.digest, body))
+        if not codec:
+            codec, stored = compress(body)
         self.db.execute(
             "INSERT INTO capture_bodies (digest, codec, size, stored_size, body, dictionary_id) "
             "VALUES (?, ?, ?, ?, ?, ?)",

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
@@ -31,7 +32,10 @@ select
      (select 1 from links l where l.from_url = a.canonical_url and l.rel = 'prev'))
      as missing_links
 """
-MAX_ROUNDS = 2000
+# The read loop is bounded in time, not in rounds: on a loaded machine the crawl
+# subprocess can take seconds to start writing, and a fast loop would end before it.
+DEADLINE_SECONDS = 120
+PAUSE_SECONDS = 0.005
 
 
 def _free_port() -> int:
@@ -70,8 +74,10 @@ def test_queries_and_serve_while_a_crawl_writes(tmp_path: Path) -> None:
             thread = threading.Thread(target=crawl_it)
             thread.start()
             rounds = 0
-            while not done.is_set() and rounds < MAX_ROUNDS:
+            deadline = time.monotonic() + DEADLINE_SECONDS
+            while not done.is_set() and time.monotonic() < deadline:
                 rounds += 1
+                time.sleep(PAUSE_SECONDS)
                 try:
                     _, rows = run_readonly_query(db, PARTIAL)
                 except ArchiveError as exc:  # e.g. "database is locked": the finding

@@ -121,3 +121,16 @@ def test_missing_or_wrong_charset() -> None:
     assert mislabelled_utf8(utf8, "ISO-8859-1")
     assert not mislabelled_utf8(latin.encode("cp1252"), "iso-8859-1")
     assert not mislabelled_utf8(utf8, "utf-8")
+
+
+def test_source_line_breaks_are_spaces_and_br_breaks_a_line() -> None:
+    html = """<html><body><h1>Bridge</h1><div class="entry-content">
+    <p>The council voted on Tuesday
+    to approve the bridge,<br>after a debate of six hours.</p>
+    <pre>line one
+line two</pre></div></body></html>"""
+    a = extract_article(html, URL)
+    assert a.body_text == (
+        "The council voted on Tuesday to approve the bridge,\nafter a debate of six hours."
+        "\n\nline one\nline two"
+    )

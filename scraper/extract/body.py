@@ -235,6 +235,11 @@ def text_blocks(root: HtmlElement) -> list[str]:
     quote paragraph or line of a pre is one block; ``<br>`` stays a newline inside it."""
     blocks: list[str] = []
     buf: list[str] = []
+    pre = 0  # inside <pre>: the source's line breaks are the text's
+
+    def text(value: str) -> str:
+        # A line break in the source is white space to a reader; only <br> breaks a line.
+        return value if pre else value.replace("\n", " ")
 
     def flush() -> None:
         if not buf:
@@ -246,6 +251,7 @@ def text_blocks(root: HtmlElement) -> list[str]:
             blocks.append(text)
 
     def walk(node: HtmlElement) -> None:
+        nonlocal pre
         tag = node.tag
         if not isinstance(tag, str) or tag in _DROP_TAGS:
             return
@@ -254,14 +260,16 @@ def text_blocks(root: HtmlElement) -> list[str]:
         block = tag in _BLOCK_TAGS
         if block:
             flush()
+        pre += tag == "pre"
         if tag == "br":
             buf.append("\n")
         elif node.text:
-            buf.append(node.text)
+            buf.append(text(node.text))
         for child in node:
             walk(child)
             if child.tail:
-                buf.append(child.tail)
+                buf.append(text(child.tail))
+        pre -= tag == "pre"
         if block:
             flush()
 

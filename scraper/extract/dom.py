@@ -130,21 +130,29 @@ def element_text(el: HtmlElement, *, keep_br: bool = True) -> str:
     """What a reader sees of an element: text of descendants, scripts and styles skipped,
     ``<br>`` as a newline, runs of whitespace collapsed."""
     parts: list[str] = []
+    pre = 0  # inside <pre>: the source's line breaks are the text's
+
+    def seen(value: str) -> str:
+        # A line break in the source is white space to a reader; only <br> breaks a line.
+        return value if pre else value.replace("\n", " ")
 
     def walk(node: HtmlElement) -> None:
+        nonlocal pre
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in _SKIP_TAGS:
             if node.tail:
-                parts.append(node.tail)
+                parts.append(seen(node.tail))
             return
+        pre += tag == "pre"
         if tag == "br":
             parts.append("\n" if keep_br else " ")
         elif node.text and isinstance(node.tag, str):
-            parts.append(node.text)
+            parts.append(seen(node.text))
         for child in node:
             walk(child)
+        pre -= tag == "pre"
         if node is not el and node.tail:
-            parts.append(node.tail)
+            parts.append(seen(node.tail))
 
     walk(el)
     text = "".join(parts)

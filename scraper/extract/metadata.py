@@ -61,7 +61,8 @@ def headline(tree: HtmlElement, st: Structured, index: PageIndex | None = None) 
     cms = [t for t in (element_text(h, keep_br=False) for h in h1_elements if _cms_h1(h)) if t]
     if cms:
         return cms[0], "cms"
-    h1s = [t for t in (element_text(h, keep_br=False) for h in h1_elements) if t]
+    # Documentation generators end headings with a permalink mark ("Title¶").
+    h1s = [t for t in (element_text(h, keep_br=False).rstrip("¶ ") for h in h1_elements) if t]
     declared: list[tuple[str, str]] = []
     if st.article is not None:
         value = jsonld_text(st.article.get("headline") or st.article.get("name"))
@@ -88,18 +89,33 @@ def headline(tree: HtmlElement, st: Structured, index: PageIndex | None = None) 
             nv = _norm(value)
             if nh and nv and (nh == nv or nv.startswith(nh) or nh.startswith(nv)):
                 return h, "heuristic"
+    # The <title>'s headline part ("Headline – Site name") naming an h1 picks that h1 over
+    # a declared value that matches none (Wikipedia's JSON-LD "headline" is a summary).
+    title = _title_headline(ix)
+    if title:
+        nt = _norm(title)
+        for h in h1s:
+            nh = _norm(h)
+            if len(nh) >= 3 and nh == nt:
+                return h, "heuristic"
     if declared:
         return declared[0]
     if len(h1s) == 1:
         return h1s[0], "heuristic"
-    titles = ix.tagged("title")
-    if titles:
-        title = inline_text(titles[0].text_content())
-        if title:
-            # "Headline – Site name": keep the longest part.
-            parts = _TITLE_SEPARATORS.split(title)
-            return max(parts, key=len), "heuristic"
+    if title:
+        return title, "heuristic"
     return None, None
+
+
+def _title_headline(ix: PageIndex) -> str | None:
+    """The longest part of the page's <title> split at its separators."""
+    titles = ix.tagged("title")
+    if not titles:
+        return None
+    title = inline_text(titles[0].text_content())
+    if not title:
+        return None
+    return max(_TITLE_SEPARATORS.split(title), key=len)
 
 
 # --- description, language, canonical ---------------------------------------------------

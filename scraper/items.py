@@ -60,8 +60,9 @@ class Article:
     next_title: str | None = None
     comments: list[Comment] = field(default_factory=list)
     comment_count: int | None = None
-    # Where the comments came from: "html" (records extracted), "none" (the page has no
-    # comment section), or the name of a widget that loads them by script ("disqus", …).
+    # Where the comments came from: "html" (records extracted), "partial" (from the HTML,
+    # but a page of the thread could not be fetched), "none" (the page has no comment
+    # section), or the name of a widget that loads them by script ("disqus", …).
     comments_source: str | None = None
     # Other pages of this article's comment thread, as linked from this page.
     comment_page_urls: list[str] = field(default_factory=list)

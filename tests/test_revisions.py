@@ -197,3 +197,16 @@ def test_history_of_an_unknown_url(recrawled: tuple[Path, DemoServer, dict]) -> 
     result = CliRunner().invoke(cli, ["history", "http://nowhere.example/", "--db", str(db)])
     assert result.exit_code == 1
     assert result.output == "Error: no archived article with URL http://nowhere.example/\n"
+
+
+def test_comments_kept_when_a_page_of_the_thread_failed(
+    archive_path: Path, sample_articles: list[Article]
+) -> None:
+    budget = sample_articles[0]
+    _write(archive_path, budget)
+    # The spider read the first page of the thread but not the rest: "partial".
+    _write(
+        archive_path,
+        dataclasses.replace(budget, comments=budget.comments[:1], comments_source="partial"),
+    )
+    assert _rows(archive_path, "select count(*) from comments where removed_at is null") == [(4,)]

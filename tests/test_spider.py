@@ -115,6 +115,8 @@ def test_a_failed_comment_page_still_yields_the_article() -> None:
         rest = list(spider.on_comment_page_error(Failure(rest[-1])))  # type: ignore[arg-type]
     assert isinstance(rest[-1], Article)
     assert 0 < len(rest[-1].comments) < rest[-1].comment_count
+    # So the archive does not take the unread comments for removed ones.
+    assert rest[-1].comments_source == "partial"
     assert spider.errors and spider.errors[0]["reason"] == "refused"
 
 

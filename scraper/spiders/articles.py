@@ -287,7 +287,10 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
     def on_comment_page_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         self._record_error(request.url, failure)
-        yield from self._next_comment_page(request.meta["thread_state"])
+        state: _ThreadState = request.meta["thread_state"]
+        # Some of the thread is missing: the comments not read are not gone from the site.
+        state.article.comments_source = "partial"
+        yield from self._next_comment_page(state)
 
     def _enqueue_pages(self, state: _ThreadState, thread: CommentThread) -> None:
         for url in thread.page_urls:

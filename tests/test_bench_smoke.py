@@ -30,7 +30,8 @@ def test_crawl_benchmark_runs() -> None:
         "crawl.py", "--articles", "12", "--rounds", "1", "--latency", "0.005", "--rss-articles", "0"
     )
     assert "CPU ms/page" in out and "chain, startup excluded" in out
-    assert len([line for line in out.splitlines() if line.startswith("| ")]) == 4  # header + 3
+    assert "chain + sitemap" in out
+    assert len([line for line in out.splitlines() if line.startswith("| ")]) == 5  # header + 4
 
 
 def test_archive_benchmark_runs() -> None:

@@ -59,7 +59,7 @@ def measure(cmd: list[str]) -> Run:
 def serve(articles: int, latency: float) -> Iterator[str]:
     """The demo site in its own process; yields its base URL."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "scraper.demosite.server", "--port", "0",
+        [sys.executable, "-m", "scraper.demosite", "--port", "0",
          "--articles", str(articles), "--latency", str(latency), "--prerender"],
         env=crawl_env(), stdout=subprocess.PIPE, text=True,
     )  # fmt: skip

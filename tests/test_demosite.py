@@ -409,7 +409,7 @@ def test_unknown_fault_kind_is_refused() -> None:
 
 def test_command_line_serves_and_prints_the_url() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "scraper.demosite.server", "--port", "0", "--articles", "5"],
+        [sys.executable, "-m", "scraper.demosite", "--port", "0", "--articles", "5"],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -4,7 +4,7 @@
         fetch(server.url + "/")
         assert "/private/secret-draft/" not in server.requested_paths()
 
-Run it by hand: ``python -m scraper.demosite.server --port 8000 [--articles N] [--latency S]``.
+Run it by hand: ``python -m scraper.demosite --port 8000 [--articles N] [--latency S]``.
 """
 
 from __future__ import annotations
@@ -395,7 +395,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m scraper.demosite.server", description="Serve the demo news site."
+        prog="python -m scraper.demosite", description="Serve the demo news site."
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)

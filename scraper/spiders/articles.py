@@ -25,7 +25,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
-from lxml.html import HtmlElement
 from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
@@ -37,11 +36,11 @@ from ..extract import (
     merge_comment_pages,
     start_page,
 )
-from ..extract.dom import mislabelled_utf8, parse_html
 from ..extract.profiles import Profile, ProfileError, load_profile, load_profiles, pick_profile
 from ..extract.urls import canonicalize_url, host_of, strip_tracking
 from ..items import Article
 from .planned import DIRECTION_REL, PlannedRoutes
+from .responses import response_tree
 
 DIRECTIONS = ("both", "older", "newer")
 MAX_ERRORS_KEPT = 1000
@@ -90,13 +89,6 @@ class _ThreadState:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _tree(response: HtmlResponse) -> HtmlElement:
-    """The tree Scrapy already parsed, unless the server mislabelled a UTF-8 page."""
-    if mislabelled_utf8(response.body, response.encoding):
-        return parse_html(response.body, "utf-8")
-    return parse_html(response.selector.root)
 
 
 class ArticlesSpider(PlannedRoutes, scrapy.Spider):
@@ -230,7 +222,7 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
         if not isinstance(response, HtmlResponse):
             self._skip("not html", response.url)
             return
-        tree = _tree(response)
+        tree = response_tree(response)
         walk = response.meta.get("walk", "both")
         profile = self.profile_for(response.url)
         # Neighbours first: the next hop leaves before this page's heavy work.
@@ -277,7 +269,9 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
     def parse_comment_page(self, response: Response) -> Iterator[Any]:
         state: _ThreadState = response.meta["thread_state"]
         if isinstance(response, HtmlResponse):
-            thread = extract_thread(_tree(response), response.url, self.profile_for(response.url))
+            thread = extract_thread(
+                response_tree(response), response.url, self.profile_for(response.url)
+            )
             state.threads.append(thread)
             self._enqueue_pages(state, thread)
         else:

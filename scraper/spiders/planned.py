@@ -22,10 +22,10 @@ from archive.writer import FetchNote
 
 from .. import discovery
 from ..crawlplan import META, CrawlPlan, PlanArgumentError
-from ..extract.dom import mislabelled_utf8, parse_html
 from ..extract.urls import canonicalize_url, host_of
 from ..frontier import Entry
 from ..items import Article
+from .responses import response_tree
 
 if TYPE_CHECKING:
     from collections import Counter
@@ -35,12 +35,6 @@ if TYPE_CHECKING:
     from ..crawlplan import PlanOptions
 
 DIRECTION_REL = {"older": "prev", "newer": "next"}
-
-
-def _tree(response: HtmlResponse) -> HtmlElement:
-    if mislabelled_utf8(response.body, response.encoding):
-        return parse_html(response.body, "utf-8")
-    return parse_html(response.selector.root)
 
 
 def _header(response: Response, name: str) -> str | None:
@@ -262,7 +256,7 @@ class PlannedRoutes:
         if response.status == 304:
             yield from self._not_modified(response, state)
             return
-        tree = _tree(response) if isinstance(response, HtmlResponse) else None
+        tree = response_tree(response) if isinstance(response, HtmlResponse) else None
         listing = tree is not None and (
             state.get("kind") == "listing" or discovery.is_listing(tree, response.url)
         )

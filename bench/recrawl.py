@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive.demo import LOCAL_SETTINGS, run_crawl  # noqa: E402
+from bench import report  # noqa: E402
 from scraper.demosite import DemoServer  # noqa: E402
 from scraper.demosite.changes import SiteChanges, change_site, changed_pages, staged_site  # noqa: E402
 
@@ -191,21 +192,12 @@ def table(r: dict[str, object]) -> str:
 
 
 def record(text: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    doc = path.read_text("utf-8") if path.exists() else "# Benchmarks\n"
-    section = (
+    report.record(
+        "recrawl",
         f"{SECTION}\n\n`python bench/recrawl.py --articles 1000` (the scheduled command, "
         "`scrapy crawl articles -a start_url=HOME -a incremental=1`, twice; the demo site on "
-        "127.0.0.1, no delays). Recorded "
-        f"{datetime.now(UTC):%Y-%m-%d}.\n\n{text}"
+        f"127.0.0.1, no delays). {report.stamp()}.\n\n{text}",
     )
-    if SECTION in doc:
-        head, _, rest = doc.partition(SECTION)
-        tail = rest.split("\n## ", 1)
-        doc = head + section + ("\n## " + tail[1] if len(tail) > 1 else "")
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + section
-    path.write_text(doc, "utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:

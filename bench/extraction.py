@@ -40,7 +40,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 import scraper.extract as extract_pkg
 from bench import scoring
 from bench.site_accuracy import Accuracy, demo_accuracy, wordpress_accuracy
-from scraper.extract import extract_article, handoff, metadata
+from scraper.extract import extract_article, metadata
 from scraper.extract.dom import parse_html
 
 BENCHMARKS = scoring.REPO / "docs" / "benchmarks.md"
@@ -213,7 +213,7 @@ def run_metadata(fixtures: Path) -> dict[str, Any]:
 
 # stage -> (module, names): what extract_article_page calls, by the names it calls them
 _STAGES: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "page index (one pass over the tree)": (handoff, ("PageIndex",)),
+    "page index (one pass over the tree)": (extract_pkg, ("PageIndex",)),
     "structured data (JSON-LD, meta, microdata)": (extract_pkg, ("read_structured",)),
     "metadata (headline … language)": (
         metadata,

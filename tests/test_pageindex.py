@@ -1,5 +1,5 @@
 """The page index answers exactly what the XPaths it replaced did; the spider's
-neighbours-then-extract handoff changes no output."""
+neighbours-then-extract hand-over (PageStart) changes no output."""
 
 from __future__ import annotations
 

@@ -22,9 +22,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
-import platform
-import re
 import statistics
 import sys
 import time
@@ -38,52 +35,21 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import scraper.extract as extract_pkg
-from bench import scoring
+from bench import report, scoring
+from bench.report import machine, table
 from bench.site_accuracy import Accuracy, demo_accuracy, wordpress_accuracy
 from scraper.extract import extract_article, metadata
 from scraper.extract.dom import parse_html
 
-BENCHMARKS = scoring.REPO / "docs" / "benchmarks.md"
 SECTION = "extraction"
 
 
 # ---------------------------------------------------------------------------- helpers
 
 
-def machine() -> str:
-    cpu = platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
-
-
-def table(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
-
-    def line(cells: list[str]) -> str:
-        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
-
-    sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-    return "\n".join([line(header), sep, *(line(r) for r in rows)])
-
-
-def record(body: str, path: Path = BENCHMARKS) -> None:
+def record(body: str) -> None:
     """Replace (or add) this benchmark's block in docs/benchmarks.md."""
-    start, end = f"<!-- bench:{SECTION} -->", f"<!-- /bench:{SECTION} -->"
-    block = f"{start}\n{body.rstrip()}\n{end}"
-    text = path.read_text("utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: block, text)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, "utf-8")
+    report.record(SECTION, body)
 
 
 def timed(fn: Callable[[], Any], repeat: int) -> tuple[Any, float]:
@@ -424,7 +390,7 @@ def main(argv: list[str] | None = None) -> None:
         print("  " + miss)
     if not args.no_record:
         record(text)
-        print(f"\nrecorded in {BENCHMARKS}")
+        print(f"\nrecorded in {report.BENCHMARKS}")
 
 
 if __name__ == "__main__":

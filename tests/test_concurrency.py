@@ -44,6 +44,20 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _wait_until_serving(url: str, proc: subprocess.Popen[bytes]) -> None:
+    """Datasette answers before the crawl starts, so its reads can overlap the writes
+    (on a loaded machine it can take seconds to start)."""
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "newsarchive serve exited"
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"newsarchive serve did not answer at {url}")
+
+
 def test_queries_and_serve_while_a_crawl_writes(tmp_path: Path) -> None:
     db = tmp_path / "live.db"
     open_archive(db).close()
@@ -59,6 +73,7 @@ def test_queries_and_serve_while_a_crawl_writes(tmp_path: Path) -> None:
     served: list[int] = []
     errors: list[str] = []
     try:
+        _wait_until_serving(f"http://127.0.0.1:{port}/-/versions.json", serve)
         with DemoServer(site, latency=0.02) as server:
             done = threading.Event()
 

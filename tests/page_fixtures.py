@@ -4,7 +4,8 @@ Each case is a folder under ``tests/fixtures/pages/``:
 
 - ``meta.json``: ``{"url": …, "pages": {"page.html": URL, "comment-page-1.html": URL, …}}``
   (the first entry is the article page; the others are pages of its comment thread);
-- the saved HTML files named there;
+- the saved HTML files named there, relative to the case's folder (the WordPress cases
+  point into ``tests/fixtures/wordpress/`` rather than keep copies);
 - ``expected.json``: the ``Article`` they yield (``fetched_at`` left out).
 
 ``test_page_fixtures.py`` compares field by field. After a deliberate change to extraction,

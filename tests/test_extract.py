@@ -102,7 +102,11 @@ def test_bad_input_never_raises_and_invents_nothing(html: str | bytes) -> None:
 
 
 def test_truncated_real_page_keeps_what_it_has() -> None:
-    page = Path(__file__).parent / "fixtures/pages/wp-tt1-zero-comments/page.html"
+    page = (
+        Path(__file__).parent
+        / "fixtures/wordpress/twentytwentyone/site/2024/05"
+        / "russia-north-korea-talks-ahead-of-putin-visit/index.html"
+    )
     data = page.read_bytes()
     full = extract_article(data, URL)
     # Cut in the middle of the article's text: what came before is still extracted.

@@ -20,6 +20,11 @@ def _case(name: str) -> tuple[dict, Path]:
     return json.loads((folder / "meta.json").read_text("utf-8")), folder
 
 
+def _article_page(meta: dict, folder: Path) -> bytes:
+    """The case's article page (the first of its pages; paths are relative to its folder)."""
+    return (folder / next(iter(meta["pages"]))).read_bytes()
+
+
 def _response(url: str, body: bytes, request: scrapy.Request | None = None) -> HtmlResponse:
     request = request or scrapy.Request(url, meta={"walk": "both"})
     return HtmlResponse(url=url, body=body, encoding="utf-8", request=request)
@@ -53,7 +58,7 @@ def test_several_start_urls_and_their_hosts() -> None:
 def test_neighbours_are_requested_before_the_article_is_finished() -> None:
     meta, folder = _case("wp-tt1-zero-comments")
     spider = _spider(meta["url"])
-    out = list(spider.parse_article(_response(meta["url"], (folder / "page.html").read_bytes())))
+    out = list(spider.parse_article(_response(meta["url"], _article_page(meta, folder))))
     requests = [o for o in out if isinstance(o, scrapy.Request)]
     expected = json.loads((folder / "expected.json").read_text("utf-8"))
     assert [r.url for r in requests] == [expected["prev_url"], expected["next_url"]]
@@ -66,9 +71,7 @@ def test_walking_older_does_not_turn_back() -> None:
     meta, folder = _case("wp-tt1-zero-comments")
     spider = _spider(meta["url"])
     request = scrapy.Request(meta["url"], meta={"walk": "older"})
-    out = list(
-        spider.parse_article(_response(meta["url"], (folder / "page.html").read_bytes(), request))
-    )
+    out = list(spider.parse_article(_response(meta["url"], _article_page(meta, folder), request)))
     requests = [o for o in out if isinstance(o, scrapy.Request)]
     assert [r.meta["walk"] for r in requests] == ["older"]
 
@@ -77,7 +80,7 @@ def test_comment_pages_are_fetched_and_merged_into_one_article() -> None:
     meta, folder = _case("wp-tt1-long-paginated-comments")
     files = {url: name for name, url in meta["pages"].items()}
     spider = _spider(meta["url"], direction="older", max_articles="1")
-    out = list(spider.parse_article(_response(meta["url"], (folder / "page.html").read_bytes())))
+    out = list(spider.parse_article(_response(meta["url"], _article_page(meta, folder))))
     fetched = 0
     while not isinstance(out[-1], Article):
         request = out[-1]
@@ -97,7 +100,7 @@ def test_comment_pages_are_fetched_and_merged_into_one_article() -> None:
 def test_a_failed_comment_page_still_yields_the_article() -> None:
     meta, folder = _case("demo-paginated-comments")
     spider = _spider(meta["url"])
-    out = list(spider.parse_article(_response(meta["url"], (folder / "page.html").read_bytes())))
+    out = list(spider.parse_article(_response(meta["url"], _article_page(meta, folder))))
     request = out[-1]
     assert isinstance(request, scrapy.Request)
 
@@ -125,7 +128,7 @@ def test_non_html_and_duplicates_are_skipped_with_a_reason() -> None:
     spider = _spider(meta["url"])
     pdf = Response(url=meta["url"], body=b"%PDF-1.4", request=scrapy.Request(meta["url"]))
     assert list(spider.parse_article(pdf)) == []
-    body = (folder / "page.html").read_bytes()
+    body = _article_page(meta, folder)
     first = list(spider.parse_article(_response(meta["url"], body)))
     tracking = meta["url"] + "?utm_source=newsletter"
     again = list(spider.parse_article(_response(tracking, body)))
@@ -146,7 +149,7 @@ def test_not_an_article_is_skipped() -> None:
 def test_off_site_neighbours_are_not_requested() -> None:
     meta, folder = _case("wp-tt1-zero-comments")
     spider = _spider("http://elsewhere.example/start/")
-    out = list(spider.parse_article(_response(meta["url"], (folder / "page.html").read_bytes())))
+    out = list(spider.parse_article(_response(meta["url"], _article_page(meta, folder))))
     assert not [o for o in out if isinstance(o, scrapy.Request)]
     assert spider.skipped["off-site"] == 2
 
@@ -162,6 +165,6 @@ def test_an_extractor_failure_is_recorded_and_the_chain_goes_on(
     monkeypatch.setattr(module, "extract_article_page", broken)
     meta, folder = _case("wp-tt1-zero-comments")
     spider = _spider(meta["url"])
-    out = list(spider.parse_article(_response(meta["url"], (folder / "page.html").read_bytes())))
+    out = list(spider.parse_article(_response(meta["url"], _article_page(meta, folder))))
     assert len([o for o in out if isinstance(o, scrapy.Request)]) == 2
     assert spider.errors == [{"url": meta["url"], "reason": "extraction error: RuntimeError: boom"}]

@@ -22,7 +22,7 @@ from .navigation import Neighbours, find_neighbours
 from .pageindex import PageIndex
 from .profile_apply import SOURCE, ProfileBody, profile_fields, profile_neighbours, profile_thread
 from .profiles import Profile, ProfileError, load_profile
-from .structured import read_structured
+from .structured import Structured, read_structured
 from .urls import canonicalize_url, strip_comment_page
 
 __all__ = [
@@ -122,14 +122,14 @@ def extract_article_page(
 
     body = extract_body(tree, url, headline, index)
     note("body_text", body.source)
-    images = body.images
-    lead = metadata.lead_image(st, url)
-    if lead and all(img.url != lead for img in images):
-        images = [Image(url=lead, caption=None), *images]
-
-    return Article(
-        url=url,
-        canonical_url=canonicalize_url(strip_comment_page(canonical or url)),
+    return _article(
+        url,
+        canonical,
+        neighbours,
+        thread,
+        fetched_at,
+        sources,
+        comment_count=thread.comment_count,
         headline=headline,
         description=description,
         authors=authors,
@@ -143,18 +143,45 @@ def extract_article_page(
         language=language,
         body_text=body.text,
         body_html=body.html,
-        images=images,
+        images=_with_lead_image(body.images, st, url),
+    ), thread
+
+
+def _with_lead_image(images: list[Image], st: Structured, url: str) -> list[Image]:
+    """The images of the body, after the one the page declares for itself if missing."""
+    lead = metadata.lead_image(st, url)
+    if lead and all(img.url != lead for img in images):
+        return [Image(url=lead, caption=None), *images]
+    return images
+
+
+def _article(
+    url: str,
+    canonical: str | None,
+    neighbours: Neighbours,
+    thread: CommentThread,
+    fetched_at: str | None,
+    sources: dict[str, str],
+    *,
+    comment_count: int | None,
+    **fields: Any,
+) -> Article:
+    """The Article of both assemblies: the page's own fields, its neighbours and thread."""
+    return Article(
+        url=url,
+        canonical_url=canonicalize_url(strip_comment_page(canonical or url)),
         prev_url=neighbours.prev_url,
         prev_title=neighbours.prev_title,
         next_url=neighbours.next_url,
         next_title=neighbours.next_title,
         comments=list(thread.comments),
-        comment_count=thread.comment_count,
+        comment_count=comment_count,
         comments_source=thread.comments_source,
         comment_page_urls=list(thread.page_urls),
         fetched_at=fetched_at,
         sources=sources,
-    ), thread
+        **fields,
+    )
 
 
 @dataclass(frozen=True)
@@ -269,13 +296,16 @@ def _profiled(
         sources["images"] = SOURCE
         images = found["images"]
     else:
-        lead = metadata.lead_image(st, url)
-        if lead and all(img.url != lead for img in images):
-            images = [Image(url=lead, caption=None), *images]
+        images = _with_lead_image(images, st, url)
 
-    return Article(
-        url=url,
-        canonical_url=canonicalize_url(strip_comment_page(canonical or url)),
+    return _article(
+        url,
+        canonical,
+        neighbours,
+        thread,
+        fetched_at,
+        sources,
+        comment_count=count,
         headline=headline,
         description=description,
         authors=authors,
@@ -290,14 +320,4 @@ def _profiled(
         body_text=body_text,
         body_html=body_html,
         images=images,
-        prev_url=neighbours.prev_url,
-        prev_title=neighbours.prev_title,
-        next_url=neighbours.next_url,
-        next_title=neighbours.next_title,
-        comments=list(thread.comments),
-        comment_count=count,
-        comments_source=thread.comments_source,
-        comment_page_urls=list(thread.page_urls),
-        fetched_at=fetched_at,
-        sources=sources,
     ), thread

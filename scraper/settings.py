@@ -40,6 +40,11 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 # Every article goes through the one write path into the archive.
 ITEM_PIPELINES = {"scraper.pipelines.ArchivePipeline": 300}
 
+# How long an article page's callback waits for its neighbour requests to reach the
+# downloader before doing the page's heavy work (seconds; 0: no wait). The next hop of a
+# prev/next chain then travels while this page is extracted (scraper/spiders/departures.py).
+ARCHIVE_DEPARTURE_TIMEOUT = 0.01
+
 # The SQLite archive (created on first use); relative paths are to the working directory.
 ARCHIVE_DB = "archive.db"
 # Articles written per transaction.

@@ -31,6 +31,7 @@ from twisted.python.failure import Failure
 from ..crawlplan import META, CrawlPlan, PlanArgumentError, PlanOptions
 from ..extract import (
     CommentThread,
+    PageStart,
     extract_article_page,
     extract_thread,
     merge_comment_pages,
@@ -39,6 +40,7 @@ from ..extract import (
 from ..extract.profiles import Profile, ProfileError, load_profile, load_profiles, pick_profile
 from ..extract.urls import canonicalize_url, host_of, strip_tracking
 from ..items import Article
+from .departures import Departures
 from .planned import DIRECTION_REL, PlannedRoutes
 from .responses import response_tree
 
@@ -85,6 +87,15 @@ class _ThreadState:
     queue: list[str]
     visited: set[str] = field(default_factory=set)
     origin: dict[str, Any] = field(default_factory=dict)  # the crawl plan's request state
+
+
+@dataclass
+class _Begun:
+    """An article page after its first look (see ``ArticlesSpider._begin_article``)."""
+
+    start: PageStart
+    profile: Profile | None
+    requests: list[scrapy.Request]
 
 
 def _now() -> str:
@@ -148,6 +159,7 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
         self.scheduled: set[str] = set()  # canonical forms of article URLs requested
         self.skipped: Counter[str] = Counter()
         self.errors: list[dict[str, str]] = []
+        self.departures: Departures | None = None  # set in a crawl
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArticlesSpider:
@@ -160,6 +172,7 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
             _report_start_error(exc)
             raise
         spider._open_plan(crawler)  # the archive's lock and frontier, before any request
+        spider.departures = Departures(crawler)
         return spider
 
     def profile_for(self, url: str) -> Profile | None:
@@ -219,27 +232,46 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
         return request
 
     def parse_article(self, response: Response) -> Iterator[Any]:
+        """An article page, start to end: the neighbour requests, then the article (or,
+        with more comment pages, the request for the next one)."""
+        begun = self._begin_article(response)
+        if begun is not None:
+            yield from begun.requests
+            yield from self._complete_article(response, begun)
+
+    def _begin_article(self, response: Response, walk: str | None = None) -> _Begun | None:
+        """The cheap first look at a page: its tree, index and neighbours, and the requests
+        for the neighbours along ``walk`` (the request's own by default), so that the next
+        hop can leave before this page's heavy work."""
         if not isinstance(response, HtmlResponse):
             self._skip("not html", response.url)
-            return
+            return None
+        if walk is None:
+            walk = response.meta.get("walk", "both")
         tree = response_tree(response)
-        walk = response.meta.get("walk", "both")
         profile = self.profile_for(response.url)
-        # Neighbours first: the next hop leaves before this page's heavy work.
         start = start_page(tree, response.url, profile)
         neighbours = start.neighbours
+        requests = []
         if walk in ("both", "older") and neighbours.prev_url:
             request = self._article_request(neighbours.prev_url, "older")
             if request is not None:
-                yield request
+                requests.append(request)
         if walk in ("both", "newer") and neighbours.next_url:
             request = self._article_request(neighbours.next_url, "newer")
             if request is not None:
-                yield request
+                requests.append(request)
+        return _Begun(start, profile, requests)
 
+    def _complete_article(self, response: Response, begun: _Begun) -> Iterator[Any]:
+        """The heavy work: extract the article and start on its comment thread."""
         try:
             article, thread = extract_article_page(
-                tree, response.url, fetched_at=_now(), profile=profile, start=start
+                begun.start.tree,
+                response.url,
+                fetched_at=_now(),
+                profile=begun.profile,
+                start=begun.start,
             )
         except Exception as exc:  # an extractor bug must not end an unattended crawl
             self._skip("extraction error", response.url)

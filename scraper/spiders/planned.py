@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from ..crawlplan import PlanOptions
+    from .articles import _Begun
+    from .departures import Departures
 
 DIRECTION_REL = {"older": "prev", "newer": "next"}
 
@@ -55,10 +57,13 @@ class PlannedRoutes:
     allowed_hosts: set[str]
     start_url_list: list[str]
     crawler: Crawler
+    departures: Departures | None
 
     if TYPE_CHECKING:
 
         def parse_article(self, response: Response) -> Iterator[Any]: ...
+        def _begin_article(self, response: Response, walk: str | None = None) -> _Begun | None: ...
+        def _complete_article(self, response: Response, begun: _Begun) -> Iterator[Any]: ...
         def on_error(self, failure: Failure) -> Iterator[Any]: ...
         def _skip(self, reason: str, url: str) -> None: ...
         def _note_error(self, url: str, reason: str) -> None: ...
@@ -246,15 +251,21 @@ class PlannedRoutes:
 
     # -- responses --------------------------------------------------------------------
 
-    def parse_page(self, response: Response) -> Iterator[Any]:
-        """Any page fetched as a possible article: a 304, a listing, or an article."""
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
+        """Any page fetched as a possible article: a 304, a listing, or an article.
+
+        An article's neighbour requests are yielded first and the callback waits until
+        they have left (:mod:`.departures`) before the page's heavy work, so that the
+        next hop of a chain is in flight while this page is extracted and archived."""
         plan = self.plan
         if plan is None:
-            yield from self.parse_article(response)
+            for out in self.parse_article(response):
+                yield out
             return
         state = response.meta.setdefault(META, {"key": canonicalize_url(response.url)})
         if response.status == 304:
-            yield from self._not_modified(response, state)
+            for out in self._not_modified(response, state):
+                yield out
             return
         tree = response_tree(response) if isinstance(response, HtmlResponse) else None
         listing = tree is not None and (
@@ -262,23 +273,48 @@ class PlannedRoutes:
         )
         explicit = plan.options.discover is not None and plan.options.discover & {"sitemap", "feed"}
         if listing or explicit:
-            yield from self._discovery_seeds(response, tree)
+            for out in self._discovery_seeds(response, tree):
+                yield out
         if listing:
             assert tree is not None
-            yield from self._parse_listing(response, tree, state)
-            yield from self._settle(response.request)
+            for out in self._parse_listing(response, tree, state):
+                yield out
+            for out in self._settle(response.request):
+                yield out
             return
         state["etag"] = _header(response, "ETag")
         state["last_modified"] = _header(response, "Last-Modified")
+        begun = self._begin_article(response, self._early_walk(response, state))
         handed = False
-        for out in self.parse_article(response):
-            if isinstance(out, Article | FetchNote) or (
-                isinstance(out, scrapy.Request) and "thread_state" in out.meta
-            ):
-                handed = True
-            yield out
+        if begun is not None:
+            for request in begun.requests:
+                yield request
+            if begun.requests and self.departures is not None:
+                await self.departures.wait(begun.requests)
+            for out in self._complete_article(response, begun):
+                if isinstance(out, Article | FetchNote) or (
+                    isinstance(out, scrapy.Request) and "thread_state" in out.meta
+                ):
+                    handed = True
+                yield out
         if not handed:
-            yield from self._settle(response.request)
+            for out in self._settle(response.request):
+                yield out
+
+    def _early_walk(self, response: Response, state: dict[str, Any]) -> str:
+        """Which neighbours to request before extraction. Incremental runs decide the walk
+        once the article is read (an unchanged known article may end it); a page the
+        archive has never seen cannot be unchanged, so its walk goes on at once."""
+        walk: str = response.meta.get("walk", "both") if response.request else "both"
+        plan = self.plan
+        if (
+            plan is not None
+            and plan.options.incremental
+            and walk == "none"
+            and plan.known(state["key"]) is None
+        ):
+            return str(state.get("walk", "both"))
+        return walk
 
     def _settle(self, request: scrapy.Request, failed: str | None = None) -> Iterator[FetchNote]:
         if self.plan is not None:

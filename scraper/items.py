@@ -7,7 +7,7 @@ pipeline, the archive and the CLI (:func:`article_to_dict` / :func:`article_from
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -74,11 +74,25 @@ class Article:
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))
 COMMENT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Comment))
+# Article fields holding lists of strings (copied by article_to_dict).
+_LIST_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article) if f.type == "list[str]")
 
 
 def article_to_dict(article: Article) -> dict[str, Any]:
-    """The one JSON-ready form of an article (comments and images nested)."""
-    return asdict(article)
+    """The one JSON-ready form of an article (comments and images nested).
+
+    The same as ``dataclasses.asdict`` (fresh lists and dicts all the way down), written
+    out for our field types: ``asdict`` deep-copies every string on the way, which cost
+    a tenth of a millisecond per article in the crawl's write path."""
+    data = {name: getattr(article, name) for name in ARTICLE_FIELDS}
+    for name in _LIST_FIELDS:
+        data[name] = list(data[name])
+    data["images"] = [{"url": i.url, "caption": i.caption} for i in article.images]
+    data["comments"] = [
+        {name: getattr(c, name) for name in COMMENT_FIELDS} for c in article.comments
+    ]
+    data["sources"] = dict(article.sources)
+    return data
 
 
 def article_from_dict(data: dict[str, Any]) -> Article:

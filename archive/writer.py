@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.captures import Capture, CaptureStore
-from archive.db import ArchiveError, open_archive
+from archive.db import ArchiveError, open_archive, write_lock
 from archive.migrations import ARTICLE_JSON_COLUMNS, COMMENT_COLUMNS
 from archive.revisions import diff_rows, record_version
 from scraper.extract.urls import canonicalize_url
@@ -136,13 +137,14 @@ class ArchiveWriter:
         self._notes: list[tuple[FetchNote, int | None]] = []
         self._closed = False
         self._capture_store = CaptureStore(self.db)
+        self._lock = write_lock(self.path)
 
     # -- crawls ---------------------------------------------------------------------------
 
     def start_crawl(self, spider: str, args: dict[str, Any], start_urls: list[str]) -> int:
         """Record a crawl as running; return its id (the default for :meth:`write_article`)."""
         self._check_open()
-        with self.db.atomic():
+        with self._lock, self.db.atomic():
             cursor = self.db.execute(
                 "INSERT INTO crawls (started_at, status, spider, args, start_urls) "
                 "VALUES (?, 'running', ?, ?, ?)",
@@ -189,7 +191,7 @@ class ArchiveWriter:
             "resumed_crawl_id": stats.get("resumed_crawl_id"),
         }
         assignments = ", ".join(f"{name} = :{name}" for name in values)
-        with self.db.atomic():
+        with self._lock, self.db.atomic():
             cursor = self.db.execute(
                 f"UPDATE crawls SET {assignments} WHERE id = :crawl_id",
                 {**values, "crawl_id": crawl_id},
@@ -233,35 +235,82 @@ class ArchiveWriter:
         self._removals.append((url, removed_at or utc_now()))
 
     def flush(self) -> None:
-        """Write the buffered articles, their comments and links in one transaction."""
+        """Write the buffered captures, articles (with their comments and links) and fetch
+        notes in one transaction.
+
+        If that transaction fails, each part is tried again in a transaction of its own,
+        so that one article the archive refuses does not take the rest of the batch with
+        it. What still fails is dropped from the buffer, together with the notes that
+        would settle its frontier entries (the page stays unsettled: a later run fetches
+        it again), and :class:`ArchiveError` says what was dropped and why."""
         if not self._buffer and not self._captures and not self._removals and not self._notes:
             return
         self._check_open()
+        captures, removals = list(self._captures), list(self._removals)
+        buffer, notes = list(self._buffer), list(self._notes)
+        self._buffer.clear()
+        self._captures.clear()
+        self._removals.clear()
+        self._notes.clear()
+        try:
+            try:
+                self._commit(captures, removals, buffer, notes)
+                return
+            except sqlite3.Error:
+                pass  # each part again, on its own
+            failures: list[tuple[str, sqlite3.Error]] = []
+            try:
+                self._commit(captures, removals, [], [])
+            except sqlite3.Error as exc:
+                failures.append((f"{len(captures)} captures", exc))
+            dropped: set[str] = set()
+            for item in buffer:
+                try:
+                    self._commit([], [], [item], [])
+                except sqlite3.Error as exc:
+                    failures.append((f"article {item[0].canonical_url}", exc))
+                    dropped.update({item[0].canonical_url, item[0].url})
+            kept = [(note, crawl) for note, crawl in notes if note.url not in dropped]
+            try:
+                self._commit([], [], [], kept)
+            except sqlite3.Error as exc:
+                failures.append((f"{len(kept)} fetch notes", exc))
+            if failures:
+                what, first = failures[0]
+                raise ArchiveError(
+                    f"{len(failures)} writes dropped from a batch of {len(buffer)} articles; "
+                    f"first: {what}: {first}"
+                ) from first
+        finally:
+            self._untracked.clear()
+
+    def _commit(
+        self,
+        captures: list[Capture],
+        removals: list[tuple[str, str]],
+        buffer: list[tuple[Article, int | None]],
+        notes: list[tuple[FetchNote, int | None]],
+    ) -> None:
         batch = Counter[tuple[int | None, str]]()
-        with self.db.atomic():
-            for capture in self._captures:
+        with self._lock, self.db.atomic():
+            for capture in captures:
                 self._capture_store.insert(capture)
-            for url, removed_at in self._removals:
+            for url, removed_at in removals:
                 self.db.execute(
                     "UPDATE articles SET removed_at = ? "
                     "WHERE canonical_url IN (?, ?) AND removed_at IS NULL",
                     [removed_at, canonicalize_url(url), url],
                 )
-            for article, crawl_id in self._buffer:
+            for article, crawl_id in buffer:
                 for key, n in self._write_one(article, crawl_id).items():
                     batch[crawl_id, key] += n
-            for note, crawl_id in self._notes:
+            for note, crawl_id in notes:
                 self._write_note(note, crawl_id)
         # Counted only once the transaction committed.
-        self._buffer.clear()
-        self._captures.clear()
-        self._removals.clear()
-        for note, crawl_id in self._notes:
+        for note, crawl_id in notes:
             if crawl_id is not None and (note.not_modified or note.gone):
                 key = "not_modified" if note.not_modified else "gone"
                 self._crawl_counts.setdefault(crawl_id, Counter())[key] += 1
-        self._notes.clear()
-        self._untracked.clear()
         for (crawl_id, key), n in batch.items():
             self.counts[key] += n
             if crawl_id is not None:
@@ -380,7 +429,7 @@ class ArchiveWriter:
         """Mark crawls other than ``current_id`` still 'running' as failed (killed): the
         caller holds the archive's crawl lock, so none of them is alive. Their ids."""
         self._check_open()
-        with self.db.atomic():
+        with self._lock, self.db.atomic():
             ids = [
                 row[0]
                 for row in self.db.execute(
@@ -454,6 +503,10 @@ class ArchiveWriter:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def _check_open(self) -> None:
         if self._closed:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from archive.db import ArchiveNotFound, NotAnArchive, open_archive, open_readonly
+from archive.db import ArchiveError, ArchiveNotFound, NotAnArchive, open_archive, open_readonly
 from archive.migrations import migrations
 from archive.queries import search_articles, search_comments
-from archive.writer import ArchiveWriter, content_hash
+from archive.writer import ArchiveWriter, FetchNote, content_hash
 from scraper.items import Article, Comment
 
 
@@ -141,6 +141,9 @@ def test_second_write_changes_nothing_but_fetched_at(archive_path, sample_articl
     assert {r["fetched_at"] for r in after["articles"]} == {"2024-06-01T00:00:00+00:00"}
     for row in before["articles"] + after["articles"]:
         del row["fetched_at"]
+    # The comments were seen again by the second write (the same second, or a later one).
+    for old, new in zip(before["comments"], after["comments"], strict=True):
+        assert new.pop("last_seen_at") >= old.pop("last_seen_at")
     assert after == before
 
 
@@ -216,14 +219,27 @@ def test_batches_flush_automatically_and_on_close(archive_path, sample_articles)
     assert table_counts(archive_path)["articles"] == 3
 
 
-def test_a_failing_batch_writes_nothing(archive_path, sample_articles):
+def test_an_article_the_archive_refuses_does_not_take_its_batch_with_it(
+    archive_path, sample_articles
+):
+    """The batch's transaction fails; each part is tried again alone: the good article is
+    written and settled, the refused one is dropped (its frontier entry left unsettled,
+    so a later run fetches it again) and the error names it."""
     writer = ArchiveWriter(archive_path)
-    writer.write_article(sample_articles[0])
-    writer.write_article(sample_articles[1], crawl_id=999)  # no such crawl: foreign key fails
-    with pytest.raises(sqlite3.IntegrityError):
+    good, bad = sample_articles[0], sample_articles[1]
+    writer.write_article(good)
+    writer.write_article(bad, crawl_id=999)  # no such crawl: foreign key fails
+    writer.note_fetch(FetchNote(url=good.canonical_url, frontier_keys=("good",)))
+    writer.note_fetch(FetchNote(url=bad.canonical_url, frontier_keys=("bad",)))
+    with pytest.raises(ArchiveError, match="1 writes dropped") as raised:
         writer.flush()
-    assert table_counts(archive_path) == {"articles": 0, "comments": 0, "links": 0, "crawls": 0}
-    assert writer.counts["new"] == 0
+    assert bad.canonical_url in str(raised.value)
+    assert isinstance(raised.value.__cause__, sqlite3.IntegrityError)
+    assert fetch(archive_path, "SELECT canonical_url FROM articles") == [(good.canonical_url,)]
+    assert fetch(archive_path, "SELECT key FROM frontier") == [("good",)]
+    assert writer.counts["new"] == 1
+    writer.flush()  # nothing left over to fail again
+    writer.close()
 
 
 def test_crawl_row_records_counts_skips_and_errors(archive_path, sample_articles):

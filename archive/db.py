@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -23,6 +25,26 @@ class ArchiveNotFound(ArchiveError):
 
 class NotAnArchive(ArchiveError):
     """The file exists but is not a newsarchive archive."""
+
+
+_write_locks: dict[str, threading.RLock] = {}
+_write_locks_guard = threading.Lock()
+
+
+def write_lock(path: str | Path) -> threading.RLock:
+    """This process's lock for write transactions on the archive at ``path``.
+
+    A crawl writes one archive from two threads (the frontier on the crawl's own thread,
+    everything else on the writer's, :mod:`archive.writer_thread`), each on its own
+    connection. Holding this lock around each write transaction makes one thread wait for
+    the other's commit directly, instead of through SQLite's busy handler, which sleeps
+    in steps of 1 to 100 ms. Other processes are still kept out by SQLite's own locking."""
+    key = os.path.realpath(path)
+    with _write_locks_guard:
+        lock = _write_locks.get(key)
+        if lock is None:
+            lock = _write_locks[key] = threading.RLock()
+        return lock
 
 
 def open_archive(path: str | Path) -> Database:

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from archive.db import open_archive
+from archive.db import open_archive, write_lock
 
 KINDS = ("article", "listing", "sitemap", "feed")
 
@@ -60,24 +60,27 @@ class Frontier:
         db = open_archive(db_path)  # applies pending migrations
         self.conn: sqlite3.Connection = db.conn
         self.conn.isolation_level = None  # autocommit; batch() opens explicit transactions
+        # Shared with the archive's writer thread: see archive.db.write_lock.
+        self._lock = write_lock(db_path)
         self._depth = 0
 
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Group many :meth:`add` calls into one transaction."""
-        if self._depth == 0:
-            self.conn.execute("BEGIN IMMEDIATE")
-        self._depth += 1
-        try:
-            yield
-        except BaseException:
+        with self._lock:
+            if self._depth == 0:
+                self.conn.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0:
+                    self.conn.execute("ROLLBACK")
+                raise
             self._depth -= 1
             if self._depth == 0:
-                self.conn.execute("ROLLBACK")
-            raise
-        self._depth -= 1
-        if self._depth == 0:
-            self.conn.execute("COMMIT")
+                self.conn.execute("COMMIT")
 
     def begin(self) -> Resumed | None:
         """Resume an unfinished run (its leases are void: that process is gone), or clear
@@ -120,27 +123,29 @@ class Frontier:
         if entry.kind not in KINDS:
             raise ValueError(f"frontier kind must be one of {', '.join(KINDS)}: {entry.kind!r}")
         now = _now()
-        cursor = self.conn.execute(
-            "INSERT OR IGNORE INTO frontier "
-            "(key, url, kind, meta, priority, state, added_at, leased_at, crawl_id) "
-            "VALUES (?, ?, ?, ?, ?, 'leased', ?, ?, ?)",
-            [
-                entry.key,
-                entry.url,
-                entry.kind,
-                json.dumps(entry.meta, sort_keys=True),
-                entry.priority,
-                now,
-                now,
-                crawl_id,
-            ],
-        )
+        with self._lock:
+            cursor = self.conn.execute(
+                "INSERT OR IGNORE INTO frontier "
+                "(key, url, kind, meta, priority, state, added_at, leased_at, crawl_id) "
+                "VALUES (?, ?, ?, ?, ?, 'leased', ?, ?, ?)",
+                [
+                    entry.key,
+                    entry.url,
+                    entry.kind,
+                    json.dumps(entry.meta, sort_keys=True),
+                    entry.priority,
+                    now,
+                    now,
+                    crawl_id,
+                ],
+            )
         return cursor.rowcount == 1
 
     def lease(self, key: str) -> None:
-        self.conn.execute(
-            "UPDATE frontier SET state = 'leased', leased_at = ? WHERE key = ?", [_now(), key]
-        )
+        with self._lock:
+            self.conn.execute(
+                "UPDATE frontier SET state = 'leased', leased_at = ? WHERE key = ?", [_now(), key]
+            )
 
     def settle_leftovers(self, reason: str) -> list[str]:
         """Mark every entry still pending or leased as failed with ``reason``; their URLs."""

@@ -13,19 +13,22 @@ from scrapy.http import Request, Response
 
 from archive.captures import Capture
 from archive.writer import ArchiveWriter, FetchNote
+from archive.writer_thread import WriterThread
 
 from .items import Article
 
 
 class ArchivePipeline:
     """Writes articles (with comments and prev/next links) to ``ARCHIVE_DB`` in batches and
-    records the run in the ``crawls`` table."""
+    records the run in the ``crawls`` table. The writes run on a thread of their own
+    (``ARCHIVE_WRITER_THREAD``, :mod:`archive.writer_thread`), off the crawl's event loop."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.db_path: str = crawler.settings.get("ARCHIVE_DB", "archive.db")
         self.batch_size: int = crawler.settings.getint("ARCHIVE_BATCH_SIZE", 20)
-        self.writer: ArchiveWriter | None = None
+        self.threaded: bool = crawler.settings.getbool("ARCHIVE_WRITER_THREAD", True)
+        self.writer: ArchiveWriter | WriterThread | None = None
         self.crawl_id: int | None = None
         crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
         if crawler.settings.getbool("ARCHIVE_CAPTURES", True):
@@ -37,7 +40,8 @@ class ArchivePipeline:
 
     def open_spider(self, spider: Any = None) -> None:
         spider = self.crawler.spider
-        self.writer = ArchiveWriter(self.db_path, batch_size=self.batch_size)
+        kind = WriterThread if self.threaded else ArchiveWriter
+        self.writer = kind(self.db_path, batch_size=self.batch_size)
         self.crawl_id = self.writer.start_crawl(
             spider.name,
             dict(getattr(spider, "arguments", {})),

@@ -1,0 +1,149 @@
+"""The one write path, run on a thread of its own for the crawl.
+
+A crawl's event loop must stay free for the next response: a chain hop waits for the
+page before it, and every millisecond the loop spends elsewhere when that page arrives
+is added to the hop. Writing an article (its row, comments, links, versions and full-text
+indexes) costs about a millisecond, a batch of them tens of milliseconds, most of it in
+SQLite, which runs without Python's GIL. :class:`WriterThread` gives those writes to a
+thread that owns an :class:`~archive.writer.ArchiveWriter` (and its connection): the
+loop only queues them.
+
+- Writes (:meth:`write_article`, :meth:`write_capture`, :meth:`mark_removed`,
+  :meth:`note_fetch`) are queued and return at once; they are applied in the order they
+  were queued, so a page's results are still committed before the note that settles
+  its frontier entry.
+- The thread commits whenever its queue runs empty (and every ``batch_size`` articles
+  while it is busy), so transactions stay short: the frontier, which writes on the
+  crawl's own thread, waits at most for one of them (:func:`archive.db.write_lock`).
+- :meth:`start_crawl`, :meth:`finish_crawl`, :meth:`abandon_running_crawls`,
+  :meth:`flush` and :meth:`close` wait for everything queued before them and return
+  the result, or raise the error.
+- A queued write that fails is logged with its traceback; the error is raised again by
+  the next call, so the pipeline reports it instead of losing it silently.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+from archive.captures import Capture
+from archive.db import ArchiveError
+from archive.writer import ArchiveWriter, FetchNote
+from scraper.items import Article
+
+logger = logging.getLogger(__name__)
+
+_STOP = object()
+
+
+class WriterThread:
+    """An :class:`ArchiveWriter` on its own thread (see the module docstring)."""
+
+    def __init__(self, path: str | Path, batch_size: int = 50) -> None:
+        self.path = Path(path)
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._closed = False
+        opened: Future[ArchiveWriter] = Future()
+        self._thread = threading.Thread(
+            target=self._run, args=(batch_size, opened), name="archive-writer", daemon=True
+        )
+        self._thread.start()
+        self._writer = opened.result()  # the archive's errors (locked, not an archive) here
+
+    # -- the thread -------------------------------------------------------------------
+
+    def _run(self, batch_size: int, opened: Future[ArchiveWriter]) -> None:
+        try:
+            writer = ArchiveWriter(self.path, batch_size=batch_size)
+        except BaseException as exc:
+            opened.set_exception(exc)
+            return
+        opened.set_result(writer)
+        while True:
+            job = self._queue.get()
+            if job is _STOP:
+                return
+            name, args, done = job
+            try:
+                result = getattr(writer, name)(*args)
+            except BaseException as exc:
+                if done is not None:
+                    done.set_exception(exc)
+                else:
+                    logger.error("archive write failed (%s)", name, exc_info=exc)
+                    self._error = self._error or exc
+            else:
+                if done is not None:
+                    done.set_result(result)
+            if self._queue.empty() and not writer.closed:
+                try:
+                    writer.flush()  # idle: commit what is buffered
+                except BaseException as exc:
+                    logger.error("archive write failed (flush)", exc_info=exc)
+                    self._error = self._error or exc
+
+    def _submit(self, name: str, *args: Any) -> None:
+        self._raise_pending()
+        self._queue.put((name, args, None))
+
+    def _call(self, name: str, *args: Any) -> Any:
+        self._raise_pending()
+        done: Future[Any] = Future()
+        self._queue.put((name, args, done))
+        result = done.result()
+        self._raise_pending()
+        return result
+
+    def _raise_pending(self) -> None:
+        if self._closed:
+            raise ArchiveError(f"the writer for {self.path} is closed")
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise ArchiveError(f"an earlier archive write failed: {error}") from error
+
+    # -- ArchiveWriter's interface --------------------------------------------------------
+
+    def start_crawl(self, spider: str, args: dict[str, Any], start_urls: list[str]) -> int:
+        crawl_id: int = self._call("start_crawl", spider, args, start_urls)
+        return crawl_id
+
+    def finish_crawl(self, crawl_id: int, status: str, stats: dict[str, Any]) -> None:
+        self._call("finish_crawl", crawl_id, status, stats)
+
+    def abandon_running_crawls(self, current_id: int) -> list[int]:
+        ids: list[int] = self._call("abandon_running_crawls", current_id)
+        return ids
+
+    def write_article(self, article: Article, crawl_id: int | None = None) -> None:
+        self._submit("write_article", article, crawl_id)
+
+    def write_capture(self, capture: Capture) -> None:
+        self._submit("write_capture", capture)
+
+    def mark_removed(self, url: str, removed_at: str | None = None) -> None:
+        self._submit("mark_removed", url, removed_at)
+
+    def note_fetch(self, note: FetchNote, crawl_id: int | None = None) -> None:
+        self._submit("note_fetch", note, crawl_id)
+
+    def flush(self) -> None:
+        """Wait until everything queued so far is committed."""
+        self._call("flush")
+
+    def close(self) -> None:
+        """Commit everything queued, close the archive and end the thread. Safe to call
+        twice; raises an error a queued write met."""
+        if self._closed:
+            return
+        try:
+            self._call("close")
+        finally:
+            self._closed = True
+            self._queue.put(_STOP)
+            self._thread.join()

@@ -37,6 +37,11 @@ RETRY_TIMES = 2
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 
+# Startup objects out of the garbage collector's sight, so that its full collections do
+# not stall the crawl (scraper/extensions.py). ARCHIVE_GC_FREEZE = False turns it off.
+EXTENSIONS = {"scraper.extensions.GcFreeze": 0}
+ARCHIVE_GC_FREEZE = True
+
 # Every article goes through the one write path into the archive.
 ITEM_PIPELINES = {"scraper.pipelines.ArchivePipeline": 300}
 
@@ -47,8 +52,11 @@ ARCHIVE_DEPARTURE_TIMEOUT = 0.01
 
 # The SQLite archive (created on first use); relative paths are to the working directory.
 ARCHIVE_DB = "archive.db"
-# Articles written per transaction.
+# Articles written per transaction (at most: the writer also commits whenever it is idle).
 ARCHIVE_BATCH_SIZE = 20
+# Write the archive from a thread of its own, so that the crawl's event loop is free for
+# the next response while SQLite works (archive/writer_thread.py). False: write inline.
+ARCHIVE_WRITER_THREAD = True
 # Keep every fetched response (status, headers, body zstd-compressed and stored once per
 # digest) in the archive: the record `newsarchive reparse` and WARC export work from.
 ARCHIVE_CAPTURES = True

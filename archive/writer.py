@@ -508,6 +508,11 @@ class ArchiveWriter:
     def closed(self) -> bool:
         return self._closed
 
+    @property
+    def buffered(self) -> bool:
+        """Whether anything waits for the next :meth:`flush`."""
+        return bool(self._buffer or self._captures or self._removals or self._notes)
+
     def _check_open(self) -> None:
         if self._closed:
             raise ArchiveError(f"the writer for {self.path} is closed")

@@ -78,8 +78,10 @@ def ours(start_url: str, db: Path, args: dict[str, str] | None = None) -> list[s
 
 
 def bare(start_url: str, _db: Path, args: dict[str, str] | None = None) -> list[str]:
+    """The bare spider under the same settings, but without our item pipeline: run inside
+    the project, it would otherwise archive a raw capture of every response it fetches."""
     cmd = [sys.executable, "-m", "scrapy", "runspider", str(BARE), "-a", f"start_url={start_url}"]
-    for name, value in QUIET.items():
+    for name, value in {**QUIET, "ITEM_PIPELINES": "{}"}.items():
         cmd += ["-s", f"{name}={value}"]
     if args and "max_articles" in args:
         cmd += ["-s", f"CLOSESPIDER_PAGECOUNT={args['max_articles']}"]
@@ -193,7 +195,12 @@ def main(argv: list[str] | None = None) -> None:
     if not opts.no_record:
         note = (
             f"### Crawl ({stamp()})\n\n`python bench/crawl.py --articles {n} --rounds {opts.rounds}"
-            f" --latency {opts.latency}`: medians of {opts.rounds} alternating rounds.\n\n{text}\n"
+            f" --latency {opts.latency} --rss-articles {opts.rss_articles}`: medians of"
+            f" {opts.rounds} alternating rounds; pages served pre-rendered from a separate"
+            " process; the crawl subprocess's CPU (user + sys, its threads included) from"
+            " `wait4`. The bare spider runs under the same settings without our item"
+            " pipeline (which would archive its raw captures).\n\n"
+            f"{text}\n"
         )
         record("crawl", note)
 

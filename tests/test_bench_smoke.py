@@ -39,3 +39,23 @@ def test_archive_benchmark_runs() -> None:
     assert "ingest, 150 articles" in out
     for kind in ("common", "medium", "rare"):
         assert f"ranked FTS top 20, {kind}" in out
+
+
+def test_stages_benchmark_runs() -> None:
+    out = _bench("stages.py", "--articles", "6", "--repeat", "1")
+    for stage in ("bare spider's parsing", "first look", "archive write", "raw capture"):
+        assert stage in out
+    assert "| ours: all the stages above" in out
+
+
+def test_hops_benchmark_runs() -> None:
+    out = _bench(
+        "hops.py",
+        "--articles", "8", "--rounds", "1", "--latency", "0.002",
+        "--variant", "inline:ARCHIVE_WRITER_THREAD=False",
+    )  # fmt: skip
+    rows = [line for line in out.splitlines() if line.startswith("| ")]
+    assert [row.split("|")[1].strip() for row in rows[1:]] == ["bare Scrapy", "ours", "inline"]
+    # Every crawler made the same hops: from the middle of 8 articles (index 4), three
+    # older (from 3, 2, 1) and two newer (from 5, 6) have a neighbour further out.
+    assert {row.split("|")[2].strip() for row in rows[1:]} == {"5"}

@@ -101,13 +101,16 @@ def _host(url: str) -> str:
 class CaptureStore:
     """Stores captures in one archive, compressing each site's bodies with a zstd
     dictionary trained on its first :data:`DICT_SAMPLES` HTML bodies (which are then
-    recompressed with it). Callers hold the transaction."""
+    recompressed with it). Callers hold the transaction for :meth:`insert` and
+    :meth:`install`; training (:meth:`train`, tens of milliseconds, without the GIL) needs
+    none, so the writer runs it between its transactions."""
 
     def __init__(self, db: Database, *, dictionaries: bool = True) -> None:
         self.db = db
         self.dictionaries = dictionaries
         self._compressors: dict[str, tuple[int, zstandard.ZstdCompressor]] = {}
-        self._samples: dict[str, list[tuple[str, bytes]]] = {}
+        # Bodies of sites without a dictionary yet: (digest, body, fetched_at).
+        self._samples: dict[str, list[tuple[str, bytes, str]]] = {}
         if dictionaries:
             for dict_id, host, data in db.execute(
                 "SELECT id, host, dictionary FROM capture_dictionaries ORDER BY id"
@@ -156,7 +159,9 @@ class CaptureStore:
                 if len(stored) >= len(body):
                     codec, stored, dict_id = "identity", body, None
             else:
-                self._samples.setdefault(host, []).append((capture.digest, body))
+                self._samples.setdefault(host, []).append(
+                    (capture.digest, body, capture.fetched_at)
+                )
         if not codec:
             codec, stored = compress(body)
         self.db.execute(
@@ -164,26 +169,37 @@ class CaptureStore:
             "VALUES (?, ?, ?, ?, ?, ?)",
             [capture.digest, codec, len(body), len(stored), stored, dict_id],
         )
-        if len(self._samples.get(host, ())) >= DICT_SAMPLES:
-            self._train(host, capture.fetched_at)
 
-    def _train(self, host: str, when: str) -> None:
-        samples = self._samples.pop(host)
+    def ready_to_train(self) -> list[str]:
+        """Hosts with :data:`DICT_SAMPLES` stored bodies and no dictionary yet."""
+        return [host for host, got in self._samples.items() if len(got) >= DICT_SAMPLES]
+
+    def train(self, host: str) -> bytes | None:
+        """A dictionary for ``host`` from its first :data:`DICT_SAMPLES` bodies (no
+        database access); ``None`` if they have too little in common, in which case
+        plain zstd stays and the samples are dropped (the next ones get another try)."""
+        samples = self._samples[host][:DICT_SAMPLES]
         try:
-            trained = zstandard.train_dictionary(DICT_SIZE, [body for _, body in samples])
+            trained = zstandard.train_dictionary(DICT_SIZE, [body for _, body, _ in samples])
         except zstandard.ZstdError:
-            return  # too little in common to learn from: plain zstd stays
-        data = trained.as_bytes()
+            del self._samples[host]
+            return None
+        return trained.as_bytes()
+
+    def install(self, host: str, data: bytes) -> None:
+        """Store ``host``'s dictionary, use it from now on and recompress the bodies kept
+        as samples with it (inside the caller's transaction)."""
+        samples = self._samples.pop(host)
         cursor = self.db.execute(
             "INSERT INTO capture_dictionaries (host, trained_at, samples, dictionary) "
             "VALUES (?, ?, ?, ?)",
-            [host, when, len(samples), data],
+            [host, samples[DICT_SAMPLES - 1][2], DICT_SAMPLES, data],
         )
         dict_id = cursor.lastrowid
         assert dict_id is not None
         compressor = self._compressor(data)
         self._compressors[host] = (dict_id, compressor)
-        for digest, body in samples:  # the samples themselves, smaller now
+        for digest, body, _ in samples:  # the samples themselves, smaller now
             packed = compressor.compress(body)
             self.db.execute(
                 "UPDATE capture_bodies SET codec = 'zstd-dict', stored_size = ?, body = ?, "

@@ -255,6 +255,7 @@ class ArchiveWriter:
         try:
             try:
                 self._commit(captures, removals, buffer, notes)
+                self._train_dictionaries()
                 return
             except sqlite3.Error:
                 pass  # each part again, on its own
@@ -283,6 +284,17 @@ class ArchiveWriter:
                 ) from first
         finally:
             self._untracked.clear()
+
+    def _train_dictionaries(self) -> None:
+        """Train the zstd dictionary of each site that now has enough samples: outside
+        any transaction, so that the frontier's writes (on the crawl's thread) do not
+        wait for it; then store it and recompress its samples in a short one."""
+        store = self._capture_store
+        for host in store.ready_to_train():
+            data = store.train(host)
+            if data is not None:
+                with self._lock, self.db.atomic():
+                    store.install(host, data)
 
     def _commit(
         self,

@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
         record(
             "hops",
             f"### Chain hops ({stamp()})\n\n`python bench/hops.py --articles {n} --latency "
-            f"{opts.latency} --rounds {opts.rounds} {args}`".rstrip()
+            f"{opts.latency} --rounds {opts.rounds} {args}".rstrip()
             + f"`: think time per hop (the end of page N's answer to the arrival of the request "
             f"for page N+1, at the server), all hops of {opts.rounds} alternating rounds; CPU "
             f"and wall are medians per crawl, startup included.\n\n{text}\n",

@@ -324,27 +324,53 @@ def _export_warc(name: str, db_path: str) -> None:
     help="Only articles whose latest stored page was fetched on or after DATE (ISO 8601).",
 )
 @click.option("--url", help="Only this article (its URL or canonical URL).")
+@click.option(
+    "--profile",
+    "profile",
+    metavar="PATH",
+    help="Extract every page with this site profile (as the crawl's -a profile=PATH).",
+)
+@click.option(
+    "--profiles",
+    "profiles_folder",
+    metavar="FOLDER",
+    help="Pick each page's profile from this folder by domain (as ARCHIVE_PROFILES).",
+)
 @db_option
-def reparse(since: str | None, url: str | None, db_path: str) -> None:
+def reparse(
+    since: str | None,
+    url: str | None,
+    profile: str | None,
+    profiles_folder: str | None,
+    db_path: str,
+) -> None:
     """Re-run the current extractor over the stored raw pages, with no network.
 
     Updates articles and comments through the archive's write path (an article whose
     content changes keeps its earlier state in article_versions), one transaction per
-    batch, and reports per field how many articles got a different value.
+    batch, and reports per field how many articles got a different value. Give the
+    profiles the crawl used (--profile, --profiles), or the pages are read generically.
 
     Example:
 
     \b
         newsarchive reparse --db archive.db
         newsarchive reparse --since 2024-05-01 --url https://example.com/2024/05/budget/
+        newsarchive reparse --profiles profiles/
     """
+    from archive.reparse import SiteProfiles
     from archive.reparse import reparse as run_reparse
+    from scraper.extract.profiles import ProfileError
 
     if not Path(db_path).is_file():
         raise click.ClickException(f"archive not found: {db_path}")
+    try:
+        site_profiles = SiteProfiles.load(profile, profiles_folder)
+    except ProfileError as exc:
+        raise click.ClickException(str(exc)) from exc
     with archive_errors():
         open_readonly(db_path).close()
-        report = run_reparse(db_path, since=since, url=url)
+        report = run_reparse(db_path, since=since, url=url, profiles=site_profiles)
     click.echo(
         f"Re-extracted {report.articles} articles from stored pages: {report.changed} changed, "
         f"{report.unchanged} unchanged."

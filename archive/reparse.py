@@ -26,6 +26,7 @@ from twisted.python.failure import Failure
 from archive.captures import Capture, latest_capture
 from archive.queries import ArticleNotFound, get_article
 from archive.writer import ArchiveWriter
+from scraper.extract.profiles import Profile, load_profile, load_profiles
 from scraper.items import ARTICLE_FIELDS, Article, article_to_dict
 from scraper.spiders.articles import ArticlesSpider
 
@@ -63,10 +64,42 @@ def capture_response(capture: Capture, request: scrapy.Request) -> Response:
     )
 
 
-def reextract(db: Database, capture: Capture) -> Article | None:
+@dataclass
+class SiteProfiles:
+    """The profiles a crawl would use: ``-a profile`` (every page) or the
+    ``ARCHIVE_PROFILES`` folder's (by domain)."""
+
+    profile: Profile | None = None
+    by_domain: list[Profile] = field(default_factory=list)
+
+    profile_path: str | None = None
+    folder: str | None = None
+
+    @classmethod
+    def load(cls, profile: str | None = None, folder: str | None = None) -> SiteProfiles:
+        """Raises :class:`~scraper.extract.profiles.ProfileError` for a broken one."""
+        return cls(
+            load_profile(profile) if profile else None,
+            load_profiles(folder) if folder else [],
+            profile,
+            folder,
+        )
+
+    def arguments(self) -> dict[str, str]:
+        """For the run's ``crawls`` row."""
+        out = {"profile": self.profile_path, "profiles": self.folder}
+        return {k: v for k, v in out.items() if v}
+
+
+def reextract(
+    db: Database, capture: Capture, profiles: SiteProfiles | None = None
+) -> Article | None:
     """The article the current spider and extractor make of ``capture`` and the comment
-    pages stored for it; ``None`` if the page is not an article."""
+    pages stored for it (with the site's profile, as a crawl would); ``None`` if the page
+    is not an article."""
     spider = ArticlesSpider(start_url=capture.url)
+    if profiles is not None:
+        spider.profile, spider.profiles = profiles.profile, profiles.by_domain
     # walk "none": the spider requests no neighbours; only comment pages are followed.
     request = scrapy.Request(capture.url, callback=spider.parse_article, meta={"walk": "none"})
     results: list[Article] = []
@@ -110,21 +143,26 @@ def reparse(
     url: str | None = None,
     batch_size: int = 50,
     progress: Callable[[str], object] | None = None,
+    profiles: SiteProfiles | None = None,
 ) -> ReparseReport:
     """Re-extract the archived articles (only ``url``'s, if given) from their latest stored
     page (fetched at or after ``since``, an ISO 8601 date or time, if given) and write
-    what changed. Raises :class:`ArticleNotFound` for an unknown ``url``."""
+    what changed. ``profiles``: the site profiles to extract with (see
+    :class:`SiteProfiles`; none by default). Raises :class:`ArticleNotFound` for an
+    unknown ``url``."""
     report = ReparseReport()
     with ArchiveWriter(db_path, batch_size=batch_size) as writer:
         db = writer.db
         keys = _article_urls(db, url)
         report.crawl_id = writer.start_crawl(
-            REPARSE_SPIDER, {"since": since, "url": url}, [url] if url else []
+            REPARSE_SPIDER,
+            {"since": since, "url": url, **(profiles.arguments() if profiles else {})},
+            [url] if url else [],
         )
         status = "failed"
         try:
             for key in keys:
-                _reparse_one(db, writer, key, since, report)
+                _reparse_one(db, writer, key, since, report, profiles)
                 if progress is not None and report.articles % 100 == 0 and report.articles:
                     progress(f"{report.articles} articles re-extracted")
             status = "finished"
@@ -138,14 +176,19 @@ def reparse(
 
 
 def _reparse_one(
-    db: Database, writer: ArchiveWriter, key: str, since: str | None, report: ReparseReport
+    db: Database,
+    writer: ArchiveWriter,
+    key: str,
+    since: str | None,
+    report: ReparseReport,
+    profiles: SiteProfiles | None,
 ) -> None:
     stored = get_article(db, key)
     capture = latest_capture(db, stored.url, since=since) or latest_capture(db, key, since=since)
     if capture is None:
         report.no_capture.append(key)
         return
-    article = reextract(db, capture)
+    article = reextract(db, capture, profiles)
     if article is None:
         report.not_article.append(key)
         return
@@ -171,4 +214,4 @@ def _reparse_one(
     writer.write_article(article, track_presence=False)
 
 
-__all__ = ["ArticleNotFound", "ReparseReport", "reextract", "reparse"]
+__all__ = ["ArticleNotFound", "ReparseReport", "SiteProfiles", "reextract", "reparse"]

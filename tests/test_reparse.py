@@ -124,12 +124,12 @@ def test_interrupted_reparse_leaves_a_consistent_archive(
     real = reparse_module.reextract
     calls = 0
 
-    def failing(db, capture):  # type: ignore[no-untyped-def]
+    def failing(db, capture, profiles=None):  # type: ignore[no-untyped-def]
         nonlocal calls
         calls += 1
         if calls > 5:
             raise KeyboardInterrupt
-        return real(db, capture)
+        return real(db, capture, profiles)
 
     monkeypatch.setattr(reparse_module, "reextract", failing)
     with pytest.raises(KeyboardInterrupt):
@@ -161,3 +161,30 @@ def test_interrupted_reparse_leaves_a_consistent_archive(
 def test_new_commands_have_help_with_an_example(command: str) -> None:
     out = run(command, "-h")
     assert "Example:" in out and "--db" in out
+
+
+def test_reparse_reads_pages_with_the_profiles_the_crawl_used(tmp_path: Path) -> None:
+    """An archive crawled with a site profile: re-extracted with the same profile nothing
+    changes; without it, the generic extraction's sources show up as changes."""
+    profile = Path(__file__).parent.parent / "scraper" / "profiles" / "tagdiv-newspaper.toml"
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    text = profile.read_text("utf-8").replace("domains = []", 'domains = ["127.0.0.1"]')
+    (folder / "demo.toml").write_text(text, "utf-8")
+    crawled = tmp_path / "crawled.db"
+    with DemoServer(small_site()) as server:
+        crawl(server, crawled, f"profile={profile}", "max_articles=4")
+    n = 4
+
+    def fresh() -> Path:
+        db = tmp_path / f"copy{len(list(tmp_path.glob('copy*')))}.db"
+        shutil.copy(crawled, db)
+        return db
+
+    for how in (["--profile", str(profile)], ["--profiles", str(folder)]):
+        out = run("reparse", "--db", str(fresh()), *how)
+        assert f"Re-extracted {n} articles from stored pages: 0 changed, {n} unchanged." in out
+    out = run("reparse", "--db", str(fresh()))
+    assert f"{n} changed" in out and "sources" in out
+    result = CliRunner().invoke(cli, ["reparse", "--db", str(fresh()), "--profile", "nope.toml"])
+    assert result.exit_code != 0 and "nope.toml" in result.output

@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 _STOP = object()
 # Seconds without a new write after which the thread commits what it holds. A busy crawl
 # fills batches of ARCHIVE_BATCH_SIZE articles (committing each article alone cost 2-3 ms
-# of CPU a page here, measured with bench/crawl.py); a quiet one (politeness delays, the
+# of CPU a page, measured like bench/hops.py at latency 0); a quiet one (politeness delays, the
 # end of a walk) has its pages committed, and visible to readers, soon after they arrive.
 IDLE_COMMIT = 0.1
 
@@ -60,7 +60,7 @@ class WriterThread:
             target=self._run, args=(batch_size, opened), name="archive-writer", daemon=True
         )
         self._thread.start()
-        self._writer = opened.result()  # the archive's errors (locked, not an archive) here
+        opened.result()  # the archive's errors (not an archive, a directory) are raised here
 
     # -- the thread -------------------------------------------------------------------
 

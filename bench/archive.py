@@ -8,6 +8,10 @@ Articles (with their comment threads) come from the demo site's content, built b
 the clock starts, and go through the one write path (``ArchiveWriter``), FTS triggers
 included. Search runs ``archive.queries.search_articles`` (ranked, top 20) for common,
 medium and rare words picked by their document frequency in the archive just built.
+Raw captures and ``reparse`` need pages as a crawl stores them: a second, smaller archive
+comes from a real crawl of the demo site (``--crawl-articles``, served from a separate
+process), on which the bench reports stored capture bytes per raw HTML byte and times
+``newsarchive reparse`` (every article page and comment page re-extracted and rewritten).
 For the common word it also times the steps alone, interleaved: matching (no ranking),
 ranking as FTS5's ``ORDER BY rank LIMIT 20`` (what search used before) and as
 ``ORDER BY bm25(), rowid LIMIT 20`` (what it uses now), after checking both give the same
@@ -27,8 +31,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from archive.captures import capture_stats
 from archive.db import open_readonly
 from archive.queries import search_articles
+from archive.reparse import reparse
 from archive.writer import ArchiveWriter
 from bench.report import record, stamp, table
 from scraper.demosite import build_site
@@ -36,6 +42,29 @@ from scraper.demosite.truth import article_truth
 from scraper.items import Article, article_from_dict
 
 BATCH = 2000
+
+
+def crawled_archive(db: Path, n: int) -> None:
+    """The demo site of ``n`` articles crawled into ``db`` by the real crawl command."""
+    from bench.crawl import measure, ours, serve
+
+    site = build_site(n)
+    with serve(n, 0.0) as base:
+        measure(ours(base + site.articles[n // 2].path, db))
+
+
+def time_reparse(db: Path) -> tuple[float, int, int]:
+    """Seconds for one ``reparse`` of the whole archive; articles and pages it read."""
+    conn = open_readonly(db)
+    try:
+        (pages,) = conn.execute(
+            "SELECT count(*) FROM captures WHERE kind IN ('article', 'comment_page')"
+        ).fetchone()
+    finally:
+        conn.close()
+    began = time.perf_counter()
+    report = reparse(db)
+    return time.perf_counter() - began, report.articles, pages
 
 
 def articles(n: int) -> Iterator[list[Article]]:
@@ -138,6 +167,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--no-record", action="store_true", help="don't write docs/benchmarks.md")
     parser.add_argument(
+        "--crawl-articles",
+        type=int,
+        default=1000,
+        help="articles of the crawled archive for captures and reparse (0 skips them)",
+    )
+    parser.add_argument(
         "--db",
         type=Path,
         help="search an existing archive instead of building one (no ingest row; not recorded)",
@@ -170,13 +205,34 @@ def main(argv: list[str] | None = None) -> None:
         for step, (p50, p95) in time_steps(db, terms["common"], opts.repeat).items():
             rows.append([f"common, {step}", f"p50 {p50:.2f} ms, p95 {p95:.2f} ms", ""])
         rows.append(["archive size", f"{db.stat().st_size / 1e6:.0f} MB", ""])
+        if opts.crawl_articles and not opts.db:
+            crawled = Path(tmp) / "crawled.db"
+            crawled_archive(crawled, opts.crawl_articles)
+            conn = open_readonly(crawled)
+            try:
+                stats = capture_stats(conn)
+            finally:
+                conn.close()
+            rows.append([
+                f"raw captures, a {opts.crawl_articles}-article crawl: bytes stored per raw"
+                " body byte (dictionary included)",
+                f"{stats['stored_bytes'] / stats['body_bytes']:.3f}"
+                f" ({stats['body_bytes'] / 1e6:.1f} MB → {stats['stored_bytes'] / 1e6:.2f} MB)",
+                "≤ 0.15",
+            ])  # fmt: skip
+            spent, n_reparsed, pages = time_reparse(crawled)
+            rows.append([
+                f"reparse, the same archive ({n_reparsed} articles, {pages} stored pages)",
+                f"{pages / spent:,.0f} pages/s ({spent:.1f} s)", "",
+            ])  # fmt: skip
 
     text = table(["measure", "result", "target"], rows)
     print(text)
     if not (opts.no_record or opts.db):
         record(
             "archive",
-            f"### Archive ({stamp()})\n\n`python bench/archive.py --articles {opts.articles}`. "
+            f"### Archive ({stamp()})\n\n`python bench/archive.py --articles {opts.articles}"
+            f" --repeat {opts.repeat} --crawl-articles {opts.crawl_articles}`. "
             "Search ranks with `ORDER BY bm25(articles_fts), rowid LIMIT 20` (same rows and "
             "order as FTS5's `ORDER BY rank LIMIT 20`, which scores every match twice and "
             "sorts them all) and makes snippets for the 20 rows only. A common word still "

@@ -35,10 +35,12 @@ def test_crawl_benchmark_runs() -> None:
 
 
 def test_archive_benchmark_runs() -> None:
-    out = _bench("archive.py", "--articles", "150", "--repeat", "3")
+    out = _bench("archive.py", "--articles", "150", "--repeat", "3", "--crawl-articles", "6")
     assert "ingest, 150 articles" in out
     for kind in ("common", "medium", "rare"):
         assert f"ranked FTS top 20, {kind}" in out
+    assert "raw captures, a 6-article crawl" in out
+    assert "reparse, the same archive (6 articles" in out
 
 
 def test_stages_benchmark_runs() -> None:

@@ -79,35 +79,35 @@ def _departures(timeout: float) -> tuple[Departures, SignalManager]:
 
 
 def test_wait_returns_when_the_request_reaches_the_downloader() -> None:
-    departures, signals = _departures(timeout=30)
+    """With an hour's timeout, only the signal can end the wait (``wait_for`` guards
+    against a hang)."""
+    departures, signals = _departures(timeout=3600)
     request = scrapy.Request("http://127.0.0.1/a")
 
-    async def scenario() -> float:
-        loop = asyncio.get_running_loop()
-        loop.call_later(
-            0.01,
-            lambda: signals.send_catch_log(
-                scrapy.signals.request_reached_downloader, request=request, spider=None
-            ),
+    async def scenario() -> None:
+        waiting = asyncio.ensure_future(departures.wait([request]))
+        await asyncio.sleep(0)  # the wait has registered the request
+        signals.send_catch_log(
+            scrapy.signals.request_reached_downloader, request=request, spider=None
         )
-        began = loop.time()
-        await departures.wait([request])
-        return loop.time() - began
+        await asyncio.wait_for(waiting, 30)
 
-    assert asyncio.run(scenario()) < 5
+    asyncio.run(scenario())
     assert departures._waiting == {}
 
 
-def test_wait_gives_up_after_the_timeout() -> None:
+def test_wait_gives_up_when_the_request_never_arrives() -> None:
     departures, _ = _departures(timeout=0.05)
+    request = scrapy.Request("http://127.0.0.1/never")
 
-    async def scenario() -> float:
-        loop = asyncio.get_running_loop()
-        began = loop.time()
-        await departures.wait([scrapy.Request("http://127.0.0.1/never")])
-        return loop.time() - began
+    async def scenario() -> bool:
+        waiting = asyncio.ensure_future(departures.wait([request]))
+        await asyncio.sleep(0)
+        registered = bool(departures._waiting)
+        await asyncio.wait_for(waiting, 30)
+        return registered
 
-    assert 0.04 <= asyncio.run(scenario()) < 5
+    assert asyncio.run(scenario())  # it did wait for this request
     assert departures._waiting == {}
 
 

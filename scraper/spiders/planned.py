@@ -1,5 +1,6 @@
-"""The ``articles`` spider's routes beside the chain: resuming the frontier, listing pages,
-sitemaps, feeds, 304 answers, and settling every request with its result.
+"""The ``articles`` spider's routes beside the chain: resuming the frontier, article pages
+(neighbours first), 304 answers, and settling every request with its result; listing
+pages, sitemaps and feeds are in :mod:`.discovered`.
 
 A mixin of :class:`scraper.spiders.articles.ArticlesSpider`; the decisions live in
 :mod:`scraper.crawlplan`, the parsing in :mod:`scraper.discovery`. Without a plan (the
@@ -13,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import scrapy
-from lxml.html import HtmlElement
 from scrapy import signals
 from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
@@ -22,9 +22,10 @@ from archive.writer import FetchNote
 
 from .. import discovery
 from ..crawlplan import META, CrawlPlan, PlanArgumentError
-from ..extract.urls import canonicalize_url, host_of
+from ..extract.urls import canonicalize_url
 from ..frontier import Entry
 from ..items import Article
+from .discovered import DiscoveryRoutes
 from .responses import response_tree
 
 if TYPE_CHECKING:
@@ -44,8 +45,9 @@ def _header(response: Response, name: str) -> str | None:
     return value.decode("latin-1") if value else None
 
 
-class PlannedRoutes:
-    """Routes that need the archive: see the module docstring."""
+class PlannedRoutes(DiscoveryRoutes):
+    """Routes that need the archive: see the module docstring (discovery's own routes
+    are :class:`~scraper.spiders.discovered.DiscoveryRoutes`)."""
 
     # Provided by ArticlesSpider.
     plan: CrawlPlan | None
@@ -403,148 +405,3 @@ class PlannedRoutes:
             )
             return
         yield from self._settle(request, failed=reason)
-
-    # -- discovery --------------------------------------------------------------------
-
-    def _discovery_seeds(self, response: Response, tree: HtmlElement | None) -> Iterator[Any]:
-        assert self.plan is not None
-        seeds = self.plan.discovery_seeds(response, tree)
-        for kind, url in seeds:
-            request = self._discovery_request(url, kind)
-            if request is not None:
-                yield request
-
-    def _discovery_request(self, url: str, kind: str) -> scrapy.Request | None:
-        plan = self.plan
-        assert plan is not None
-        key = canonicalize_url(url)
-        if key in self.plan_pages or host_of(url) not in self.allowed_hosts:
-            return None
-        self.plan_pages.add(key)
-        callback = {"sitemap": self.parse_sitemap, "feed": self.parse_feed}.get(
-            kind, self.parse_page
-        )
-        request = scrapy.Request(
-            url,
-            callback=callback,
-            errback=self.on_discovery_error,
-            meta={META: {"key": key, "kind": kind}},
-            priority=-1 if kind == "listing" else 1,
-            dont_filter=True,
-        )
-        if not plan.persist(request, kind):
-            return None
-        return request
-
-    def _walk_for_discovered(self) -> str:
-        assert self.plan is not None
-        return "both" if "chain" in self.plan.sources(True) else "none"
-
-    def _parse_listing(
-        self, response: Response, tree: HtmlElement, state: dict[str, Any]
-    ) -> Iterator[Any]:
-        plan = self.plan
-        assert plan is not None
-        if "listing" not in plan.sources(True):
-            self._skip("listing page", response.url)
-            return
-        links = discovery.listing_links(tree, response.url)
-        new = 0
-        assert plan.frontier is not None
-        with plan.frontier.batch():
-            requests = []
-            for url in links.articles:
-                key = canonicalize_url(url)
-                if plan.known(key) is None and key not in self.seen_articles:
-                    new += 1
-                request = self._article_request(url, self._walk_for_discovered(), source="listing")
-                if request is not None:
-                    requests.append(request)
-            # Incremental runs page on (to the next page only) while a page still shows
-            # articles the archive lacks; other runs take every page.
-            pages = links.pages
-            if plan.options.incremental and not plan.options.full:
-                pages = [links.next_page] if new and links.next_page else []
-            if pages:
-                for url in pages:
-                    request = self._discovery_request(url, "listing")
-                    if request is not None:
-                        requests.append(request)
-        yield from requests
-
-    def parse_sitemap(self, response: Response) -> Iterator[Any]:
-        plan = self.plan
-        assert plan is not None
-        try:
-            doc = discovery.parse_sitemap(response.body)
-        except discovery.HostileDocument as exc:
-            self._skip("sitemap refused", response.url)
-            self._note_error(response.url, f"sitemap refused: {exc}")
-            yield from self._settle(response.request, failed=f"sitemap refused: {exc}")
-            return
-        requests = []
-        assert plan.frontier is not None
-        with plan.frontier.batch():
-            if doc.kind == "sitemapindex":
-                for entry in doc.entries:
-                    if discovery.skip_sitemap(entry.loc):
-                        continue
-                    request = self._discovery_request(response.urljoin(entry.loc), "sitemap")
-                    if request is not None:
-                        requests.append(request)
-            else:
-                walk = self._walk_for_discovered()
-                for entry in doc.entries:
-                    url = response.urljoin(entry.loc)
-                    if discovery.is_listing_url(url):
-                        continue
-                    key = canonicalize_url(url)
-                    known = plan.known(key)
-                    if known is not None and plan.sitemap_newer(entry, known):
-                        plan.hint(key, "sitemap lastmod")
-                    request = self._article_request(url, walk, source="sitemap")
-                    if request is not None:
-                        requests.append(request)
-        yield from requests
-        yield from self._settle(response.request)
-
-    def parse_feed(self, response: Response) -> Iterator[Any]:
-        plan = self.plan
-        assert plan is not None
-        try:
-            entries = discovery.parse_feed(response.body, response.url)
-        except discovery.HostileDocument as exc:
-            self._skip("feed refused", response.url)
-            self._note_error(response.url, f"feed refused: {exc}")
-            yield from self._settle(response.request, failed=f"feed refused: {exc}")
-            return
-        walk = self._walk_for_discovered()
-        requests = []
-        assert plan.frontier is not None
-        with plan.frontier.batch():
-            for entry in entries:
-                key = canonicalize_url(entry.url)
-                known = plan.known(key)
-                if known is not None and (
-                    (entry.comment and plan.newer_than_check(entry.updated, known))
-                    or (entry.comments is not None and entry.comments != known.comment_count)
-                ):
-                    plan.hint(key, "feed comments")
-                request = self._article_request(entry.url, walk, source="feed")
-                if request is not None:
-                    requests.append(request)
-        yield from requests
-        yield from self._settle(response.request)
-
-    def on_discovery_error(self, failure: Failure) -> Iterator[Any]:
-        """A sitemap, feed or listing page that failed: a missing one (404) is only
-        noted as skipped; anything else is a recorded error."""
-        request = failure.request  # type: ignore[attr-defined]
-        response = getattr(failure.value, "response", None)
-        kind = request.meta.get(META, {}).get("kind", "page")
-        if response is not None and response.status in (404, 410):
-            self._skip(f"{kind} missing (HTTP {response.status})", request.url)
-            yield from self._settle(request, failed=f"HTTP {response.status}")
-            return
-        self._record_error(request.url, failure)
-        yield from self._settle(request, failed=self.errors[-1]["reason"] if self.errors else None)

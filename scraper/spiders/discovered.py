@@ -27,7 +27,7 @@ from ..extract.urls import canonicalize_url, host_of
 class DiscoveryRoutes:
     """Listing, sitemap and feed routes: see the module docstring."""
 
-    # Provided by PlannedRoutes and ArticlesSpider.
+    # Provided by PlannedRoutes and ArticlesSpider (declared here for both mixins).
     plan: CrawlPlan | None
     plan_pages: set[str]
     seen_articles: set[str]

@@ -49,14 +49,10 @@ class PlannedRoutes(DiscoveryRoutes):
     """Routes that need the archive: see the module docstring (discovery's own routes
     are :class:`~scraper.spiders.discovered.DiscoveryRoutes`)."""
 
-    # Provided by ArticlesSpider.
-    plan: CrawlPlan | None
+    # Provided by ArticlesSpider (the rest is declared by DiscoveryRoutes).
     options: PlanOptions
     scheduled: set[str]
-    seen_articles: set[str]
     skipped: Counter[str]
-    errors: list[dict[str, str]]
-    allowed_hosts: set[str]
     start_url_list: list[str]
     crawler: Crawler
     departures: Departures | None
@@ -67,19 +63,7 @@ class PlannedRoutes(DiscoveryRoutes):
         def _begin_article(self, response: Response, walk: str | None = None) -> _Begun | None: ...
         def _complete_article(self, response: Response, begun: _Begun) -> Iterator[Any]: ...
         def on_error(self, failure: Failure) -> Iterator[Any]: ...
-        def _skip(self, reason: str, url: str) -> None: ...
-        def _note_error(self, url: str, reason: str) -> None: ...
-        def _record_error(self, url: str, failure: Failure) -> None: ...
         def _room(self) -> bool: ...
-        def _article_request(
-            self,
-            url: str,
-            walk: str,
-            *,
-            force: bool = False,
-            source: str = "chain",
-            known_run: int = 0,
-        ) -> scrapy.Request | None: ...
 
     # -- opening ----------------------------------------------------------------------
 

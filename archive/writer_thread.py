@@ -19,8 +19,9 @@ loop only queues them.
 - :meth:`start_crawl`, :meth:`finish_crawl`, :meth:`abandon_running_crawls`,
   :meth:`flush` and :meth:`close` wait for everything queued before them and return
   the result, or raise the error.
-- A queued write that fails is logged with its traceback; the error is raised again by
-  the next call, so the pipeline reports it instead of losing it silently.
+- A queued write that fails is logged with its traceback, and the error is raised again
+  by the next of those calls, so that it is reported, not lost. Later writes go on being
+  queued and written: raising there would blame (and drop) an innocent item.
 """
 
 from __future__ import annotations
@@ -97,20 +98,24 @@ class WriterThread:
                     done.set_result(result)
 
     def _submit(self, name: str, *args: Any) -> None:
-        self._raise_pending()
+        """Queue a write. An earlier write's failure is not raised here: it would be
+        reported against this item, which is still written."""
+        self._check_open()
         self._queue.put((name, args, None))
 
     def _call(self, name: str, *args: Any) -> Any:
-        self._raise_pending()
+        self._check_open()
         done: Future[Any] = Future()
         self._queue.put((name, args, done))
         result = done.result()
         self._raise_pending()
         return result
 
-    def _raise_pending(self) -> None:
+    def _check_open(self) -> None:
         if self._closed:
             raise ArchiveError(f"the writer for {self.path} is closed")
+
+    def _raise_pending(self) -> None:
         if self._error is not None:
             error, self._error = self._error, None
             raise ArchiveError(f"an earlier archive write failed: {error}") from error

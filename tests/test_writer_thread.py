@@ -80,12 +80,15 @@ def test_a_failed_write_is_raised_by_the_next_call(
     writer.write_article(sample_articles[1], crawl)
     broken = dataclasses.replace(sample_articles[0], canonical_url=None)  # NOT NULL
     writer.write_article(broken, crawl)  # type: ignore[arg-type]  # fails on the thread
+    writer.write_article(sample_articles[2], crawl)  # a later write is not blamed
     with pytest.raises(ArchiveError, match=r"an earlier archive write failed.*NOT NULL"):
-        writer.finish_crawl(crawl, "finished", {})
+        writer.flush()
     assert "archive write failed (write_article)" in caplog.text
-    assert _rows(archive_path, "SELECT canonical_url FROM articles") == [
-        (sample_articles[1].canonical_url,)
-    ]
+    writer.finish_crawl(crawl, "finished", {})  # reported once: nothing pending now
+    writer.close()
+    assert sorted(_rows(archive_path, "SELECT canonical_url FROM articles")) == sorted(
+        [(sample_articles[1].canonical_url,), (sample_articles[2].canonical_url,)]
+    )
 
 
 def test_an_archive_that_cannot_open_fails_at_once(tmp_path: Path) -> None:

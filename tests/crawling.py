@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -27,6 +28,16 @@ def run_crawl(
     )
 
 
+def db_rows(db: Path, sql: str) -> list[sqlite3.Row]:
+    """The rows of a query on the archive at ``db`` (by name or position)."""
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
 # Columns that record when we looked, not what the page said.
 _BOOKKEEPING = {"fetched_at", "crawl_id", "last_seen_at", "checked_at"}
 
@@ -35,8 +46,6 @@ def archive_content(db: Path) -> dict[str, list[tuple[object, ...]]]:
     """What the archive says about the site (articles, comments, links), without the
     columns that only record when a crawl looked: two equal snapshots mean a crawl
     changed nothing."""
-    import sqlite3
-
     conn = sqlite3.connect(db)
     try:
         out: dict[str, list[tuple[object, ...]]] = {}

@@ -61,3 +61,10 @@ def test_hops_benchmark_runs() -> None:
     # Every crawler made the same hops: from the middle of 8 articles (index 4), three
     # older (from 3, 2, 1) and two newer (from 5, 6) have a neighbour further out.
     assert {row.split("|")[2].strip() for row in rows[1:]} == {"5"}
+
+
+def test_captures_benchmark_runs() -> None:
+    out = _bench("captures.py")
+    rows = [line for line in out.splitlines() if line.startswith("| ")]
+    assert len(rows) == 3  # header, demo site, WordPress
+    assert "demo (36 articles)" in out and "WordPress tt1 (60 posts)" in out

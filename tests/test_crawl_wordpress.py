@@ -15,22 +15,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.capture_server import CaptureSite, serve_capture
-from tests.crawling import archive_content, run_crawl
+from tests.crawling import archive_content, db_rows, run_crawl
 
 TRUTH = json.loads((Path(__file__).parent / "fixtures/wordpress/truth.json").read_text("utf-8"))
 POSTS = TRUTH["posts"]
 MIDDLE = POSTS[len(POSTS) // 2]
 SNAPSHOTS: list[dict] = []
 ROBOTS = "User-agent: *\nDisallow: /wp-admin/\nDisallow: /author/\nDisallow: /tag/\n"
-
-
-def _rows(db: Path, sql: str) -> list[sqlite3.Row]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")
@@ -48,13 +39,13 @@ def tt1_crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[CaptureSite, Pa
 
 def test_every_post_archived_once(tt1_crawl: tuple[CaptureSite, Path, str, str]) -> None:
     site, db, _, _ = tt1_crawl
-    urls = [r["canonical_url"] for r in _rows(db, "select canonical_url from articles")]
+    urls = [r["canonical_url"] for r in db_rows(db, "select canonical_url from articles")]
     assert sorted(urls) == sorted(site.url(p["url"]) for p in POSTS)
 
 
 def test_fields_match_truth(tt1_crawl: tuple[CaptureSite, Path, str, str]) -> None:
     site, db, _, _ = tt1_crawl
-    rows = {r["canonical_url"]: r for r in _rows(db, "select * from articles")}
+    rows = {r["canonical_url"]: r for r in db_rows(db, "select * from articles")}
     for post in POSTS:
         row = rows[site.url(post["url"])]
         assert row["headline"] == post["title"], post["url"]
@@ -72,7 +63,7 @@ def test_fields_match_truth(tt1_crawl: tuple[CaptureSite, Path, str, str]) -> No
 
 def test_every_comment_across_pages(tt1_crawl: tuple[CaptureSite, Path, str, str]) -> None:
     site, db, _, _ = tt1_crawl
-    rows = _rows(db, "select * from comments order by article_url, position")
+    rows = db_rows(db, "select * from comments order by article_url, position")
     assert len(rows) == TRUTH["site"]["comment_count"] == 434
     by_article: dict[str, list[sqlite3.Row]] = {}
     for row in rows:
@@ -99,7 +90,7 @@ def test_every_comment_across_pages(tt1_crawl: tuple[CaptureSite, Path, str, str
 
 def test_chain_edges(tt1_crawl: tuple[CaptureSite, Path, str, str]) -> None:
     site, db, _, _ = tt1_crawl
-    edges = {(r["from_url"], r["rel"], r["to_url"]) for r in _rows(db, "select * from links")}
+    edges = {(r["from_url"], r["rel"], r["to_url"]) for r in db_rows(db, "select * from links")}
     want = set()
     for post in POSTS:
         if post["previous"]:
@@ -111,12 +102,12 @@ def test_chain_edges(tt1_crawl: tuple[CaptureSite, Path, str, str]) -> None:
 
 def test_second_crawl_changes_nothing(tt1_crawl: tuple[CaptureSite, Path, str, str]) -> None:
     _, db, _, _ = tt1_crawl
-    crawls = _rows(db, "select * from crawls order by id")
+    crawls = db_rows(db, "select * from crawls order by id")
     assert [c["status"] for c in crawls] == ["finished", "finished"]
     assert (crawls[0]["articles_new"], crawls[0]["articles_updated"]) == (60, 0)
     assert (crawls[1]["articles_new"], crawls[1]["articles_updated"]) == (0, 0)
     assert crawls[1]["articles_unchanged"] == 60  # full=1: every post fetched again
-    assert len(_rows(db, "select * from comments")) == 434
+    assert len(db_rows(db, "select * from comments")) == 434
     assert SNAPSHOTS[0] == SNAPSHOTS[1]
 
 

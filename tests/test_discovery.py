@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from scraper.demosite.pages import render_feed, render_sitemap
 from scraper.demosite.routes import resolve
 from scraper.extract.dom import parse_html
 from tests.capture_server import WORDPRESS, serve_capture
-from tests.crawling import run_crawl
+from tests.crawling import db_rows, run_crawl
 
 TRUTH = json.loads((WORDPRESS / "truth.json").read_text("utf-8"))
 POSTS = TRUTH["posts"]
@@ -29,15 +28,6 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>&lol3;</loc></url></urlset>
 """
-
-
-def _rows(db: Path, sql: str) -> list[sqlite3.Row]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 # -- sitemaps ---------------------------------------------------------------------------
@@ -159,11 +149,11 @@ def test_block_theme_from_its_home_page_archives_every_post(tmp_path: Path) -> N
         run_crawl(site.origin + "/", db)
         requested = list(site.requests)
         want = sorted(site.url(p["url"]) for p in POSTS)
-    got = sorted(r["canonical_url"] for r in _rows(db, "select canonical_url from articles"))
+    got = sorted(r["canonical_url"] for r in db_rows(db, "select canonical_url from articles"))
     assert got == want
-    comments = _rows(db, "select count(*) n from comments")[0]["n"]
+    comments = db_rows(db, "select count(*) n from comments")[0]["n"]
     assert comments == sum(len(p["comments"]) for p in POSTS)
-    (crawl,) = _rows(db, "select * from crawls")
+    (crawl,) = db_rows(db, "select * from crawls")
     assert crawl["status"] == "finished" and crawl["articles_new"] == 60
     discovered = json.loads(crawl["discovered"])
     assert discovered["listing"] > 0 and discovered["sitemap"] > 0
@@ -183,12 +173,12 @@ def test_demo_from_its_home_page_with_chain_and_discovery(tmp_path: Path) -> Non
         # this run already has from the sitemap.
         run_crawl(server.url + "/", db, "incremental=0")
         paths = server.requested_paths()
-    got = {r["canonical_url"] for r in _rows(db, "select canonical_url from articles")}
+    got = {r["canonical_url"] for r in db_rows(db, "select canonical_url from articles")}
     assert got == {server.url + a.path for a in SITE.articles}
     assert "/sitemap.xml" in paths and "/feed/" in paths and "/page/4/" in paths
     article_paths = [p for p in paths if p in {a.path for a in SITE.articles}]
     assert len(article_paths) == len(set(article_paths)) == len(SITE.articles)
-    (crawl,) = _rows(db, "select chain from crawls")
+    (crawl,) = db_rows(db, "select chain from crawls")
     chain = json.loads(crawl["chain"])
     assert (chain["segments"], chain["breaks_total"], chain["cycles"]) == (1, 0, [])
 
@@ -200,7 +190,7 @@ def test_explicit_discover_sources_from_an_article(tmp_path: Path) -> None:
         paths = server.requested_paths()
     assert "/sitemap.xml" in paths and "/feed/" not in paths
     assert not [p for p in paths if p.startswith("/page/")]
-    assert len(_rows(db, "select 1 from articles")) == len(SITE.articles)
+    assert len(db_rows(db, "select 1 from articles")) == len(SITE.articles)
 
 
 def test_bad_discover_argument_is_one_line(tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ reachable. Politeness: robots.txt ``Crawl-delay`` and the contact in the User-Ag
 from __future__ import annotations
 
 import json
-import sqlite3
 from itertools import pairwise
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 
 from scraper.demosite import DemoServer, build_site, site_truth
 from scraper.middlewares import user_agent_with_contact
-from tests.crawling import run_crawl
+from tests.crawling import db_rows, run_crawl
 
 SITE = build_site(30)
 A = SITE.articles
@@ -39,15 +38,6 @@ SETTINGS = {
 }
 
 
-def _rows(db: Path, sql: str) -> list[sqlite3.Row]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
 @pytest.fixture(scope="module")
 def faulty_crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, list[str]]:
     db = tmp_path_factory.mktemp("faults") / "archive.db"
@@ -58,7 +48,7 @@ def faulty_crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, l
 
 def test_everything_reachable_is_archived(faulty_crawl: tuple[str, Path, list[str]]) -> None:
     base, db, _ = faulty_crawl
-    got = {r["canonical_url"] for r in _rows(db, "select canonical_url from articles")}
+    got = {r["canonical_url"] for r in db_rows(db, "select canonical_url from articles")}
     assert got == {base + a.path for a in A if a.path not in UNREACHABLE}
 
 
@@ -70,13 +60,13 @@ def test_retryable_faults_are_retried_and_recover(
         assert paths.count(A[i].path) == 2  # the fault, then the page
     truth = {a["url"]: a for a in site_truth(SITE, base)["articles"]}
     latin = base + A[18].path
-    (row,) = _rows(db, f"select body_text from articles where canonical_url = '{latin}'")
+    (row,) = db_rows(db, f"select body_text from articles where canonical_url = '{latin}'")
     assert row["body_text"] == truth[latin]["body_text"]
 
 
 def test_every_fault_is_recorded_with_its_reason(faulty_crawl: tuple[str, Path, list[str]]) -> None:
     base, db, _ = faulty_crawl
-    (crawl,) = _rows(db, "select * from crawls")
+    (crawl,) = db_rows(db, "select * from crawls")
     assert crawl["status"] == "finished"
     errors = {e["url"].split("?")[0]: e["reason"] for e in json.loads(crawl["errors"])}
     reasons = {path: errors.get(base + path, "") for path in UNREACHABLE | {"/sitemap.xml"}}
@@ -98,7 +88,7 @@ def test_the_chain_report_shows_the_hole_and_the_cycle(
     faulty_crawl: tuple[str, Path, list[str]],
 ) -> None:
     base, db, _ = faulty_crawl
-    (crawl,) = _rows(db, "select chain from crawls")
+    (crawl,) = db_rows(db, "select chain from crawls")
     chain = json.loads(crawl["chain"])
     hole = base + A[14].path
     assert {"from": base + A[15].path, "rel": "prev", "to": hole, "reason": "HTTP 404"} in chain[

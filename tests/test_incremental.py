@@ -16,7 +16,7 @@ from scraper.crawlplan import PlanArgumentError, PlanOptions
 from scraper.demosite import DemoServer
 from scraper.demosite.changes import SiteChanges, change_site, changed_pages, staged_site
 from scraper.schedule import RevisitPolicy, ScheduleError
-from tests.crawling import run_crawl
+from tests.crawling import db_rows, run_crawl
 
 BEFORE, GROWN = staged_site(40, new=4)
 CHANGES = SiteChanges(edited=(6, 21), commented=(37, 38), removed_comment=(39,), gone=(36,))
@@ -30,15 +30,6 @@ AT = _activity(GROWN) + 1800
 AFTER = change_site(GROWN, CHANGES, AT)
 FIRST_NOW = datetime.fromtimestamp(_activity(BEFORE) + 3600, UTC).isoformat()
 SECOND_NOW = datetime.fromtimestamp(AT + 3600, UTC).isoformat()
-
-
-def _rows(db: Path, sql: str) -> list[sqlite3.Row]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")
@@ -63,12 +54,12 @@ def test_the_second_run_downloads_what_changed(two_runs) -> None:  # type: ignor
 
 def test_new_edited_and_commented_articles_are_caught(two_runs) -> None:  # type: ignore[no-untyped-def]
     base, db, _, _, _, _ = two_runs
-    heads = {r["canonical_url"]: r["headline"] for r in _rows(db, "select * from articles")}
+    heads = {r["canonical_url"]: r["headline"] for r in db_rows(db, "select * from articles")}
     for a in AFTER.articles[40:]:
         assert heads[base + a.path] == a.headline
     for i in CHANGES.edited:
         assert heads[base + AFTER.articles[i].path].endswith("(updated)")
-    comments = {(r[0], r[1]) for r in _rows(db, "select article_url, comment_id from comments")}
+    comments = {(r[0], r[1]) for r in db_rows(db, "select article_url, comment_id from comments")}
     for i in CHANGES.commented:
         a = AFTER.articles[i]
         assert (base + a.path, str(a.comment_stubs[-1].id)) in comments
@@ -77,10 +68,10 @@ def test_new_edited_and_commented_articles_are_caught(two_runs) -> None:  # type
 def test_gone_article_is_recorded_and_kept(two_runs) -> None:  # type: ignore[no-untyped-def]
     base, db, _, _, _, _ = two_runs
     gone = base + AFTER.articles[36].path
-    (state,) = _rows(db, f"select status from fetch_state where url = '{gone}'")
+    (state,) = db_rows(db, f"select status from fetch_state where url = '{gone}'")
     assert state["status"] == 410
-    assert _rows(db, f"select 1 from articles where canonical_url = '{gone}'")  # kept
-    second = _rows(db, "select * from crawls order by id")[-1]
+    assert db_rows(db, f"select 1 from articles where canonical_url = '{gone}'")  # kept
+    second = db_rows(db, "select * from crawls order by id")[-1]
     assert second["articles_gone"] == 1
     assert json.loads(second["skipped"])["gone (HTTP 410)"] == 1
 
@@ -90,7 +81,7 @@ def test_conditional_requests_and_the_run_counts(two_runs) -> None:  # type: ign
     conditional = [r for r in requests if "If-Modified-Since" in r.headers]
     assert conditional  # known articles are asked for with their Last-Modified
     assert not [r for r in requests if "If-None-Match" in r.headers]
-    first, second = _rows(db, "select * from crawls order by id")
+    first, second = db_rows(db, "select * from crawls order by id")
     assert (first["articles_new"], first["status"]) == (40, "finished")
     assert second["articles_new"] == 4
     assert second["articles_updated"] >= len(CHANGES.edited) + len(CHANGES.commented)
@@ -114,7 +105,7 @@ def test_full_run_revisits_everything_unconditionally(two_runs, tmp_path: Path) 
     live = {a.path for a in AFTER.articles if a.path not in AFTER.gone}
     assert live <= {r.path for r in requests}
     assert not [r for r in requests if "If-Modified-Since" in r.headers]
-    last = _rows(copy, "select * from crawls order by id")[-1]
+    last = db_rows(copy, "select * from crawls order by id")[-1]
     assert last["articles_unchanged"] + last["articles_updated"] == len(live)
     assert json.loads(last["args"])["full"] == 1
 
@@ -138,10 +129,10 @@ def test_walking_older_stops_after_k_known_articles(tmp_path: Path) -> None:
         answers = server.answers
     articles = {a.path for a in BEFORE.articles}
     assert [(p, s) for p, s in answers if p in articles] == [(newest.path, 304)]
-    last = _rows(db, "select * from crawls order by id")[-1]
+    last = db_rows(db, "select * from crawls order by id")[-1]
     assert last["articles_not_modified"] == 1
     assert json.loads(last["skipped"]) == {"known, not due": 2, "stop_after_known": 1}
-    assert len(_rows(db, "select 1 from articles")) == 12
+    assert len(db_rows(db, "select 1 from articles")) == 12
 
 
 def test_known_articles_not_due_are_stepped_over_by_their_stored_links(tmp_path: Path) -> None:

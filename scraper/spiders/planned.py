@@ -291,7 +291,7 @@ class PlannedRoutes(DiscoveryRoutes):
         """Which neighbours to request before extraction. Incremental runs decide the walk
         once the article is read (an unchanged known article may end it); a page the
         archive has never seen cannot be unchanged, so its walk goes on at once."""
-        walk: str = response.meta.get("walk", "both") if response.request else "both"
+        walk: str = response.meta.get("walk", "both")
         plan = self.plan
         if (
             plan is not None

@@ -203,3 +203,136 @@ def date_match(expected: str | None, got: str | None) -> bool:
         return False
     m = re.match(r"\d{4}-\d{2}-\d{2}", expected.strip())
     return bool(m) and got.strip()[:10] == m.group(0)
+
+
+# ---------------------------------------------------------------------------- modern-dev, trafilatura-dev
+
+
+@dataclass
+class ModernPage:
+    page_id: str
+    url: str
+    html: str
+    body: str  # main_content
+    page_type: str  # article, forum, service, documentation, listing, product, collection
+    title: str | None
+    author: str | None
+    published: str | None  # YYYY-MM-DD
+    with_snippets: list[str]
+    without_snippets: list[str]
+
+
+def modern_pages(fixtures: Path) -> list[ModernPage]:
+    """The Modern Content Extraction Benchmark's development half (``modern-dev/``)."""
+    folder = fixtures / "modern-dev"
+    truth = json.loads((folder / "ground-truth.json").read_text("utf-8"))
+    pages = []
+    for page_id in sorted(truth):
+        t = truth[page_id]
+        raw = gzip.decompress((folder / "html" / f"{page_id}.html.gz").read_bytes())
+        url = t.get("url") or f"https://example.invalid/{page_id}"
+        if not url.startswith(("http://", "https://")):  # one relative URL in the set
+            url = "https://example.invalid" + ("" if url.startswith("/") else "/") + url
+        pages.append(
+            ModernPage(
+                page_id=page_id,
+                url=url,
+                html=raw.decode("utf-8", "replace"),
+                body=t.get("main_content") or "",
+                page_type=t.get("page_type") or "",
+                title=t.get("title") or None,
+                author=t.get("author") or None,
+                published=t.get("publish_date") or None,
+                with_snippets=_snippets(t.get("with")),
+                without_snippets=_snippets(t.get("without")),
+            )
+        )
+    return pages
+
+
+@dataclass
+class TrafilaturaPage:
+    key: str  # the page's URL (or ``hard::FILE``)
+    url: str
+    html: str
+    with_snippets: list[str]
+    without_snippets: list[str]
+    comments: list[str] | None  # None: not annotated; []: the page has no comments
+    title: str | None
+    author: str | None
+    published: str | None
+
+
+def trafilatura_pages(fixtures: Path) -> list[TrafilaturaPage]:
+    """trafilatura's evaluation pages, development half (``trafilatura-dev/``), in the
+    set's order. Bytes are decoded by the page's own charset (``dom.decode_html``)."""
+    from scraper.extract.dom import decode_html
+
+    folder = fixtures / "trafilatura-dev"
+    data = json.loads((folder / "evaldata.json").read_text("utf-8"))
+    pages = []
+    for key, t in data.items():
+        raw = gzip.decompress((folder / "html" / f"{t['file']}.gz").read_bytes())
+        url = key if key.startswith(("http://", "https://")) else "https://example.invalid/"
+        comments = t.get("comments")
+        pages.append(
+            TrafilaturaPage(
+                key=key,
+                url=url,
+                html=decode_html(raw, None),
+                with_snippets=_snippets(t.get("with")),
+                without_snippets=_snippets(t.get("without")),
+                comments=None if comments is None else _snippets(comments),
+                title=t.get("title") or None,
+                author=t.get("author") or None,
+                published=t.get("date") or None,
+            )
+        )
+    return pages
+
+
+def _snippets(values: list[str] | None) -> list[str]:
+    """Blank and duplicate snippets dropped, order kept."""
+    out: list[str] = []
+    for v in values or []:
+        if v and v.strip() and v not in out:
+            out.append(v)
+    return out
+
+
+def _fold(text: str | None) -> str:
+    return " ".join((text or "").split()).lower()
+
+
+def snippet_found(snippet: str, text: str | None) -> bool:
+    """The fixtures' snippet rule: a substring once runs of whitespace are one space,
+    ignoring case."""
+    return _fold(snippet) in _fold(text)
+
+
+@dataclass
+class SnippetScore:
+    found: int  # with-snippets found
+    wanted: int  # with-snippets in all
+    leaked: int  # without-snippets found
+    unwanted: int  # without-snippets in all
+
+    @property
+    def found_rate(self) -> float:
+        return self.found / self.wanted if self.wanted else 0.0
+
+    @property
+    def leaked_rate(self) -> float:
+        return self.leaked / self.unwanted if self.unwanted else 0.0
+
+
+def snippet_score(pages: Iterable[tuple[list[str], list[str], str | None]]) -> SnippetScore:
+    """Over (with, without, extracted text) per page."""
+    s = SnippetScore(0, 0, 0, 0)
+    for with_, without, text in pages:
+        folded = _fold(text)
+        s.wanted += len(with_)
+        s.found += sum(_fold(w) in folded for w in with_)
+        s.unwanted += len(without)
+        s.leaked += sum(_fold(w) in folded for w in without)
+    return s

@@ -138,3 +138,17 @@ line two</pre></div></body></html>"""
         "The council voted on Tuesday to approve the bridge,\nafter a debate of six hours."
         "\n\nline one\nline two"
     )
+
+
+def test_malformed_attribute_names_do_not_stop_extraction() -> None:
+    """Template leftovers (``<div {{ x }}>``) and control characters in attribute names:
+    the body is still extracted and its HTML keeps only the allowed attributes."""
+    para = "A paragraph of the article body that is long enough to count as text. " * 4
+    html = (
+        "<html><body><article><h1>Title</h1><div {{ x }} class=a><p>" + para + "</p>"
+        "<p on\x01click=1>" + para + "</p></div></article></body></html>"
+    )
+    article = extract_article(html, "https://example.invalid/a/")
+    assert article.body_text and article.body_text.count("long enough") == 8
+    assert "{{" not in (article.body_html or "")
+    assert "\x01" not in (article.body_html or "")

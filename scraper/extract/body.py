@@ -390,7 +390,155 @@ def _link_density(el: HtmlElement, length: int) -> float:
     return min(1.0, links / length)
 
 
-def _score_container(tree: HtmlElement, ix: PageIndex) -> HtmlElement | None:
+_STRUCTURAL_NOISE = frozenset({"nav", "aside", "footer", "menu", "dialog"})
+_NOISE_ROLES = frozenset(
+    {"navigation", "complementary", "contentinfo", "banner", "search", "dialog", "menu"}
+)
+_MASS_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "iframe",
+        "object",
+        "embed",
+        "canvas",
+        "select",
+        "button",
+        "textarea",
+        "input",
+        "head",
+        "title",
+        "meta",
+        "link",
+    }
+)
+_MASS_NOISE = re.compile(
+    r"(?:^|[\s_-])(?:footer|sidebar|widget|menu|navbar|nav|masthead|banner|breadcrumbs?"
+    r"|header)(?:$|[\s_-])",
+    re.I,
+)
+
+
+@lru_cache(maxsize=8192)
+def _mass_noisy(attrs: str) -> bool:
+    return _noisy(attrs) or bool(_MASS_NOISE.search(attrs))
+
+
+_MIN_GOOD = 50  # a block with this much text of its own (links aside) reads as prose
+
+
+def _mass_container(tree: HtmlElement) -> tuple[HtmlElement | None, dict[HtmlElement, float]]:
+    """The element whose text is most prose and least boilerplate: each block's own text
+    counts for it when it reads as prose (long, few links), against it when it is links
+    or inside navigation, asides, footers or noise-named regions; the element with the
+    highest sum wins (the deepest on a tie), so content split over sibling blocks is kept
+    whole while menus, footers and link lists around it are left out."""
+    body = tree.find("body") if tree.tag == "html" else tree
+    if body is None:
+        body = tree
+    score: dict[HtmlElement, float] = {}
+    good: dict[HtmlElement, float] = {}
+    total: dict[HtmlElement, int] = {}
+    order: list[HtmlElement] = []
+    class_noise: list[HtmlElement] = []
+    excluded: set[HtmlElement] = set()
+
+    def inline(node: HtmlElement, acc: list[float], link: bool) -> None:
+        # acc: own length, own link length, and the sums of the block children
+        for child in node:
+            tag = child.tag
+            if isinstance(tag, str) and tag not in _MASS_SKIP:
+                if tag in _BLOCK_TAGS:
+                    walk(child)
+                    acc[2] += score[child]
+                    acc[3] += good[child]
+                    acc[4] += total[child]
+                else:
+                    inner = link or tag == "a"
+                    text = child.text
+                    if text:
+                        n = len(text.strip())
+                        acc[0] += n
+                        if inner:
+                            acc[1] += n
+                    if len(child):
+                        inline(child, acc, inner)
+            tail = child.tail
+            if tail:
+                n = len(tail.strip())
+                acc[0] += n
+                if link:
+                    acc[1] += n
+
+    def walk(node: HtmlElement) -> None:
+        tag = node.tag
+        role = node.get("role")
+        structural = (
+            tag in _STRUCTURAL_NOISE
+            or (role is not None and role in _NOISE_ROLES)
+            or node.get("hidden") is not None
+            or node.get("aria-hidden") == "true"
+        )
+        text = node.text
+        n = len(text.strip()) if text else 0
+        acc = [float(n), 0.0, 0.0, 0.0, 0.0]
+        if len(node):
+            inline(node, acc, False)
+        length, links, s, g, t = acc
+        t += length
+        if structural:
+            s, g = -t, 0.0
+            excluded.add(node)
+        elif length:
+            if links > 0.5 * length:
+                s -= length
+            elif length - links >= _MIN_GOOD:
+                s += length - links
+                g += length - links
+        score[node] = s
+        good[node] = g
+        total[node] = int(t)
+        order.append(node)
+        if not structural:
+            attrs = node.get("class") or node.get("id")
+            if attrs and _mass_noisy(f"{node.get('class') or ''} {node.get('id') or ''}"):
+                class_noise.append(node)
+
+    walk(body)
+    # noise-named regions count against, unless they hold most of the page's prose
+    # (a layout wrapper whose class happens to say "ad" or "print")
+    whole = good[body]
+    flipped: set[HtmlElement] = set()
+    for el in reversed(class_noise):  # outermost first
+        if good[el] > 0.5 * whole or _holds_page(el):
+            continue
+        ancestors = [a for a in el.iterancestors() if a in score]
+        if any(a in flipped for a in ancestors):
+            continue
+        flipped.add(el)
+        excluded.add(el)
+        delta = -total[el] - score[el]
+        if not delta:
+            continue
+        score[el] += delta
+        for a in ancestors:
+            score[a] += delta
+            if a is body:
+                break
+    best = None
+    top = 0.0
+    for el in order:  # descendants before ancestors: the deepest wins a tie
+        if score[el] > top and not (
+            el in excluded or any(a in excluded for a in el.iterancestors())
+        ):
+            best, top = el, score[el]
+    return best, score
+
+
+def _score_container(tree: HtmlElement, ix: PageIndex) -> tuple[HtmlElement, HtmlElement] | None:
     """Readability-style: paragraphs score their parent (and half their grandparent) by
     length and commas; candidates are weighted by class and by how little of them is
     links; siblings of the winner that read like article text are merged in."""
@@ -419,7 +567,7 @@ def _score_container(tree: HtmlElement, ix: PageIndex) -> HtmlElement | None:
         length = len(_text(el)) if score > 3 else 0
         final[el] = (score + regions.weight(el)) * (1 - _link_density(el, length))
     top = max(final, key=lambda el: final[el])
-    return _merge_siblings(top, final, paragraph_text)
+    return top, _merge_siblings(top, final, paragraph_text)
 
 
 def _merge_siblings(
@@ -451,6 +599,42 @@ def _merge_siblings(
     return wrapper
 
 
+# Growing the dense seed: stop once this share of the most prose mass is reached; stop
+# early when the seed holds at least _SHARE of it and a sibling region outweighs it by
+# _RIVAL (a teaser list or a second column beside the article, not more of it).
+_THETA = 0.75
+_SHARE = 0.0
+_RIVAL = 1.5
+
+
+def _heuristic_container(tree: HtmlElement, ix: PageIndex) -> HtmlElement | None:
+    """The densest run of paragraphs (Readability's way), grown towards the element of
+    most prose mass while each step up still adds most of what is left to gain."""
+    dense = _score_container(tree, ix)
+    mass, score = _mass_container(tree)
+    if dense is None:
+        return mass
+    top, merged = dense
+    if mass is None:
+        return merged
+    if top is not mass and mass not in set(top.iterancestors()):
+        return mass
+    goal = score[mass]
+    node = top
+    while True:
+        here = score.get(node, float("-inf"))
+        if here >= _THETA * goal or node is mass:
+            break
+        parent = node.getparent()
+        if parent is None:
+            break
+        rival = max((score.get(s, 0.0) for s in parent if s is not node), default=0.0)
+        if here >= _SHARE * goal and rival > _RIVAL * here:
+            break
+        node = parent
+    return merged if node is top else node
+
+
 def extract_body(
     tree: HtmlElement, url: str, headline: str | None = None, index: PageIndex | None = None
 ) -> Body:
@@ -465,7 +649,7 @@ def extract_body(
             source = "cms"
             break
     if container is None:
-        container = _score_container(tree, ix)
+        container = _heuristic_container(tree, ix)
         source = "heuristic"
     if container is None:
         return Body()

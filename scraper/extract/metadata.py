@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -400,9 +401,15 @@ def _date_from(raws: list[str]) -> tuple[str, str] | None:
 def published(
     tree: HtmlElement, st: Structured, index: PageIndex | None = None
 ) -> tuple[str | None, str | None, str | None]:
-    """(ISO date, raw string, source)."""
-    return _date(
-        page_index(tree, index),
+    """(ISO date, raw string, source).
+
+    What the page declares first (JSON-LD, microdata, meta, CMS and article ``<time>``
+    markup); then, in order, a ``datePublished`` of any other JSON-LD node (a Recipe, an
+    Event), the day the URL's path states (``/2024/03/12/``), the date printed nearest
+    the page's heading, and the modification date the page declares."""
+    ix = page_index(tree, index)
+    found = _date(
+        ix,
         st,
         "datePublished",
         (
@@ -419,6 +426,12 @@ def published(
         _CMS_PUBLISHED,
         generic=True,
     )
+    if found[0]:
+        return found
+    fallback = _other_jsonld_date(st) or _url_date(st.url) or _text_date(ix)
+    if fallback:
+        return fallback
+    return modified(tree, st, ix)
 
 
 def modified(
@@ -467,6 +480,86 @@ def _date(
         if found:
             return found[0], found[1], "heuristic"
     return None, None, None
+
+
+def _other_jsonld_date(st: Structured) -> tuple[str, str, str] | None:
+    for node in st.jsonld_nodes:
+        if node is st.article:
+            continue
+        raw = node.get("datePublished")
+        if isinstance(raw, str):
+            found = _date_from([raw])
+            if found:
+                return found[0], found[1], "jsonld"
+    return None
+
+
+# /2024/03/12/, /2024-03-12-slug, /20240312/ in the path (not the query)
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)(?:/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?=/|$|[-_.])"
+    r"|-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?=/|$|[-_.])"
+    r"|(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=/|$))"
+)
+
+
+def _url_date(url: str) -> tuple[str, str, str] | None:
+    if not url:
+        return None
+    path = urlsplit(url).path
+    for m in _URL_DATE.finditer(path):
+        y, mo, d = m.group(1), *(g for g in m.groups()[1:] if g)
+        value = parse_date(f"{y}-{int(mo):02d}-{int(d):02d}")
+        if value:
+            return value, m.group(0), "heuristic"
+    return None
+
+
+_NO_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "nav", "aside", "select",
+                           "option", "button", "svg", "iframe"})  # fmt: skip
+_YEARISH = re.compile(r"(?:19|20)\d\d")
+
+
+def _text_date(ix: PageIndex) -> tuple[str, str, str] | None:
+    """The date printed nearest after (else before) the page's first ``<h1>``, outside
+    navigation, asides, footers and comment or related regions."""
+    bodies = ix.tagged("body")
+    if not bodies:
+        return None
+    out: set[HtmlElement] = set()
+    before: tuple[str, str] | None = None
+    first: tuple[str, str] | None = None
+    h1_seen = False
+    for el in bodies[0].iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            parent = el.getparent()
+            if parent is not None and parent in out:
+                out.add(el)
+            continue
+        parent = el.getparent()
+        if (parent is not None and parent in out) or tag in _NO_TEXT_TAGS:
+            out.add(el)
+        if tag == "h1" and not h1_seen and el not in out:
+            h1_seen = True
+        texts = []
+        if el not in out and el.text:
+            texts.append(el.text)
+        if el.tail and (parent is None or parent not in out):
+            texts.append(el.tail)
+        for text in texts:
+            if len(text) > 120 or not _YEARISH.search(text):
+                continue
+            value = parse_date(text)
+            if not value:
+                continue
+            if h1_seen:
+                return value, inline_text(text), "heuristic"
+            if first is None:
+                first = (value, inline_text(text))
+            before = (value, inline_text(text))
+    # no date after the heading: the last one before it; no heading: the first one
+    found = before if h1_seen else first
+    return (found[0], found[1], "heuristic") if found else None
 
 
 # --- section, categories, tags ------------------------------------------------------------

@@ -428,7 +428,9 @@ def published(
     )
     if found[0]:
         return found
-    fallback = _other_jsonld_date(st) or _url_date(st.url) or _text_date(ix)
+    fallback = (
+        _other_jsonld_date(st) or _url_date(st.url) or _text_date(ix, headline(tree, st, ix)[0])
+    )
     if fallback:
         return fallback
     return modified(tree, st, ix)
@@ -519,31 +521,44 @@ _NO_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "nav", "as
 _YEARISH = re.compile(r"(?:19|20)\d\d")
 
 
-def _text_date(ix: PageIndex) -> tuple[str, str, str] | None:
-    """The date printed nearest after (else before) the page's first ``<h1>``, outside
-    navigation, asides, footers and comment or related regions."""
+def _anchor_h1(ix: PageIndex, title: str | None) -> HtmlElement | None:
+    """The ``<h1>`` holding the headline (else the first one): where a byline date sits."""
+    h1s = ix.tagged("h1")
+    if title:
+        nt = _norm(title)
+        for h in h1s:
+            nh = _norm(element_text(h, keep_br=False))
+            if nh and (nh == nt or nh in nt or nt in nh):
+                return h
+    return h1s[0] if h1s else None
+
+
+def _text_date(ix: PageIndex, title: str | None) -> tuple[str, str, str] | None:
+    """The date printed nearest the page's heading (counted in elements; one after it wins
+    a tie), outside scripts, navigation and asides; a ``<time>``'s own ``datetime`` where it
+    has one. Without a heading, the first date."""
     bodies = ix.tagged("body")
     if not bodies:
         return None
+    anchor = _anchor_h1(ix, title)
     out: set[HtmlElement] = set()
-    before: tuple[str, str] | None = None
-    first: tuple[str, str] | None = None
-    h1_seen = False
-    for el in bodies[0].iter():
-        tag = el.tag
-        if not isinstance(tag, str):
-            parent = el.getparent()
-            if parent is not None and parent in out:
-                out.add(el)
-            continue
+    before: tuple[int, str, str] | None = None
+    anchor_at: int | None = None
+    for i, el in enumerate(bodies[0].iter()):
         parent = el.getparent()
+        tag = el.tag
         if (parent is not None and parent in out) or tag in _NO_TEXT_TAGS:
             out.add(el)
-        if tag == "h1" and not h1_seen and el not in out:
-            h1_seen = True
-        texts = []
-        if el not in out and el.text:
-            texts.append(el.text)
+        if el is anchor:
+            anchor_at = i
+        texts: list[str] = []
+        if el not in out and isinstance(tag, str):
+            stated = el.get("datetime") if tag == "time" else None
+            if stated is not None and parse_date(stated):
+                texts.append(stated)
+                out.add(el)  # its printed text ("2 days ago") is not read
+            elif el.text:
+                texts.append(el.text)
         if el.tail and (parent is None or parent not in out):
             texts.append(el.tail)
         for text in texts:
@@ -552,14 +567,15 @@ def _text_date(ix: PageIndex) -> tuple[str, str, str] | None:
             value = parse_date(text)
             if not value:
                 continue
-            if h1_seen:
+            if anchor is None:
                 return value, inline_text(text), "heuristic"
-            if first is None:
-                first = (value, inline_text(text))
-            before = (value, inline_text(text))
-    # no date after the heading: the last one before it; no heading: the first one
-    found = before if h1_seen else first
-    return (found[0], found[1], "heuristic") if found else None
+            if anchor_at is None:
+                before = (i, value, inline_text(text))
+                continue
+            if before is not None and anchor_at - before[0] < i - anchor_at:
+                return before[1], before[2], "heuristic"
+            return value, inline_text(text), "heuristic"
+    return (before[1], before[2], "heuristic") if before else None
 
 
 # --- section, categories, tags ------------------------------------------------------------

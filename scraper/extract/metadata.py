@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -427,6 +428,11 @@ def published(
         generic=True,
     )
     if found[0]:
+        # a permalink's day more than a day away from the declared date: the declared
+        # one is of something else (a re-publication, a site-wide stamp)
+        in_url = _url_date(st.url)
+        if in_url and _days_apart(in_url[0], found[0]) > 1:
+            return in_url
         return found
     fallback = (
         _other_jsonld_date(st) or _url_date(st.url) or _text_date(ix, headline(tree, st, ix)[0])
@@ -482,6 +488,10 @@ def _date(
         if found:
             return found[0], found[1], "heuristic"
     return None, None, None
+
+
+def _days_apart(a: str, b: str) -> int:
+    return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)
 
 
 def _other_jsonld_date(st: Structured) -> tuple[str, str, str] | None:

@@ -16,10 +16,17 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
-from .dates import parse_date
+from .dates import date_start, parse_date
 from .dom import element_text, inline_text
 from .pageindex import PageIndex, page_index, xml_tokens
-from .structured import Structured, jsonld_names, jsonld_text, microdata_prop, microdata_value
+from .structured import (
+    Structured,
+    jsonld_names,
+    jsonld_text,
+    microdata_prop,
+    microdata_value,
+    resolve_ref,
+)
 from .urls import absolute_url
 
 Found = tuple[Any, str | None]
@@ -249,15 +256,33 @@ _GENERIC_AUTHORS: list[Query] = [
     _rel_author_links,
     lambda ix: ix.containing("class", "byline"),
 ]
-_BY = re.compile(r"^\s*(?:by|von|par|por|di|door|av|автор[:\s]|written by)\s*:?\s+", re.I)
+# "By", "Text by", "von", "Autor:", ... before the names, in the languages we read
+_BY = re.compile(
+    r"^\s*(?:(?:(?:written|posted|published|text|words|story|reporting|article)\s+)?by"
+    r"|von|par|por|di|door|av|af|przez|napisał[a]?|автор[:\s]|yazan"
+    r"|(?:author|autor(?:in)?|auteur|autore|text|texte|tekst|yazar|автор|kirjoittaja|szerző)"
+    r"\s*[:：])\s*:?\s+",
+    re.I,
+)
 _SPLIT_AUTHORS = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\bи\b)\s*")
 _NOT_A_NAME = re.compile(r"view all|posts by|more from|follow|^\d|https?://|@", re.I)
+
+
+_WEEKDAY_END = re.compile(
+    r"[\s,|•·—–-]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|"
+    r"donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
+    r"lunes|martes|miércoles|jueves|viernes|sábado|domingo|on|am|le|el|il|op|den)?[\s,|•·—–-]*$",
+    re.I,
+)
 
 
 def split_authors(text: str) -> list[str]:
     """ "By A and B" → ["A", "B"]; a string that does not look like names → []."""
     text = inline_text(text)
     text = _BY.sub("", text)
+    start = date_start(text) if _YEARISH.search(text) else None
+    if start is not None:  # "A and B Monday, November 18, 2019" → "A and B"
+        text = _WEEKDAY_END.sub("", text[:start])
     text = re.split(r"\s+(?:[|•·]|—|–)\s+", text)[0]  # "By A | March 3" → "By A"
     names = []
     for part in _SPLIT_AUTHORS.split(text):
@@ -265,6 +290,15 @@ def split_authors(text: str) -> list[str]:
         if part and len(part) <= 80 and not _NOT_A_NAME.search(part) and part not in names:
             names.append(part)
     return names
+
+
+def _clean_names(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        name = _BY.sub("", name).strip()
+        if name and not _NOT_A_NAME.search(name) and name not in out:
+            out.append(name)
+    return out
 
 
 def _names_from(elements: list[HtmlElement]) -> list[str]:
@@ -276,11 +310,38 @@ def _names_from(elements: list[HtmlElement]) -> list[str]:
     return names
 
 
+def _organisations(st: Structured, value: Any) -> set[str]:
+    """Names in a JSON-LD author value that are organisations, not people."""
+    out: set[str] = set()
+    for item in value if isinstance(value, list) else [value]:
+        item = resolve_ref(st, item)
+        if isinstance(item, dict) and "organization" in str(item.get("@type") or "").lower():
+            out.update(jsonld_names(st, item))
+    return out
+
+
+def _site_names(st: Structured) -> set[str]:
+    names = {n for n in (st.meta_first("og:site_name"), st.meta_first("application-name")) if n}
+    if st.article is not None:
+        names.update(jsonld_names(st, st.article.get("publisher")))
+    return {_norm(n) for n in names}
+
+
 def authors(tree: HtmlElement, st: Structured, index: PageIndex | None = None) -> Found:
+    """The article's authors: structured data first, then CMS markup, ``<meta>``, bylines.
+
+    An author the structured data names that is only the publishing organisation (an
+    ``Organization``, or the site's own name) gives way to a person the page names."""
+    fallback: Found = ([], None)
     if st.article is not None and st.article.get("author"):
-        names = [n for n in jsonld_names(st, st.article.get("author")) if not _NOT_A_NAME.search(n)]
+        value = st.article.get("author")
+        names = _clean_names(jsonld_names(st, value))
         if names:
-            return names, "jsonld"
+            orgs = _organisations(st, value) | {n for n in names if _norm(n) in _site_names(st)}
+            if all(n in orgs for n in names):
+                fallback = (names, "jsonld")
+            else:
+                return names, "jsonld"
     micro = microdata_prop(st, "author")
     if micro:
         names = []
@@ -305,13 +366,42 @@ def authors(tree: HtmlElement, st: Structured, index: PageIndex | None = None) -
     )
     if meta and not meta.startswith("http"):
         names = split_authors(meta)
-        if names:
+        if names and (not fallback[0] or _norm(" ".join(names)) not in _site_names(st)):
             return names, "meta"
+    if not fallback[0]:
+        found = _other_jsonld_authors(st) or _itemprop_authors(ix)
+        if found:
+            return found
     for query in _GENERIC_AUTHORS:
-        names = _names_from(query(ix)[:3])
+        # the first match only: later ones are other articles' bylines or comments
+        names = _names_from(query(ix)[:1])
         if names:
             return names, "heuristic"
-    return [], None
+    return fallback
+
+
+def _other_jsonld_authors(st: Structured) -> Found | None:
+    """The author of the first other JSON-LD node that names one (a forum posting, a
+    question, a recipe) when no article node does."""
+    if st.article is not None and st.article.get("author"):
+        return None
+    for node in st.jsonld_nodes:
+        if node is st.article or not node.get("author"):
+            continue
+        names = _clean_names(jsonld_names(st, node.get("author")))
+        if names:
+            return names, "jsonld"
+    return None
+
+
+def _itemprop_authors(ix: PageIndex) -> Found | None:
+    """The first ``itemprop=author`` of the page (a forum thread's opening post) when no
+    article item holds one."""
+    for el in ix.in_order(ix.equal("itemprop", "author")):
+        names = split_authors(microdata_value(el) or "")
+        if names:
+            return names, "microdata"
+    return None
 
 
 # --- dates -------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["parse_date"]
+__all__ = ["date_start", "parse_date"]
 
 _ISO = re.compile(
     r"""^(?P<y>\d{4})-?(?P<m>\d{2})-?(?P<d>\d{2})
@@ -109,6 +109,13 @@ def parse_date(raw: str | None, *, default_tz: str | None = None) -> str | None:
             m["H"], m["M"], m["S"], m["f"], None, _offset_minutes(m["tz"]), default_tz,
         )  # fmt: skip
     return _parse_human(text, default_tz)
+
+
+def date_start(text: str) -> int | None:
+    """Where the first date :func:`parse_date` would read in ``text`` begins (``None``
+    without one): "By Jo Doe, Monday, March 3, 2025" gives the offset of "March"."""
+    found = _find_date(text.lower())
+    return found[3] if found else None
 
 
 def _parse_human(text: str, default_tz: str | None) -> str | None:

@@ -9,15 +9,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
 
-from .dates import parse_date
+from .dates import date_start, parse_date
 from .dom import element_text, inline_text
 from .pageindex import PageIndex, page_index, xml_tokens
-from .structured import Structured, jsonld_names, jsonld_text, microdata_prop, microdata_value
+from .structured import (
+    Structured,
+    jsonld_names,
+    jsonld_text,
+    microdata_prop,
+    microdata_value,
+    resolve_ref,
+)
 from .urls import absolute_url
 
 Found = tuple[Any, str | None]
@@ -247,15 +256,33 @@ _GENERIC_AUTHORS: list[Query] = [
     _rel_author_links,
     lambda ix: ix.containing("class", "byline"),
 ]
-_BY = re.compile(r"^\s*(?:by|von|par|por|di|door|av|автор[:\s]|written by)\s*:?\s+", re.I)
+# "By", "Text by", "von", "Autor:", ... before the names, in the languages we read
+_BY = re.compile(
+    r"^\s*(?:(?:(?:written|posted|published|text|words|story|reporting|article)\s+)?by"
+    r"|von|par|por|di|door|av|af|przez|napisał[a]?|автор[:\s]|yazan"
+    r"|(?:author|autor(?:in)?|auteur|autore|text|texte|tekst|yazar|автор|kirjoittaja|szerző)"
+    r"\s*[:：])\s*:?\s+",
+    re.I,
+)
 _SPLIT_AUTHORS = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\bи\b)\s*")
 _NOT_A_NAME = re.compile(r"view all|posts by|more from|follow|^\d|https?://|@", re.I)
+
+
+_WEEKDAY_END = re.compile(
+    r"[\s,|•·—–-]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|"
+    r"donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
+    r"lunes|martes|miércoles|jueves|viernes|sábado|domingo|on|am|le|el|il|op|den)?[\s,|•·—–-]*$",
+    re.I,
+)
 
 
 def split_authors(text: str) -> list[str]:
     """ "By A and B" → ["A", "B"]; a string that does not look like names → []."""
     text = inline_text(text)
     text = _BY.sub("", text)
+    start = date_start(text) if _YEARISH.search(text) else None
+    if start is not None:  # "A and B Monday, November 18, 2019" → "A and B"
+        text = _WEEKDAY_END.sub("", text[:start])
     text = re.split(r"\s+(?:[|•·]|—|–)\s+", text)[0]  # "By A | March 3" → "By A"
     names = []
     for part in _SPLIT_AUTHORS.split(text):
@@ -263,6 +290,15 @@ def split_authors(text: str) -> list[str]:
         if part and len(part) <= 80 and not _NOT_A_NAME.search(part) and part not in names:
             names.append(part)
     return names
+
+
+def _clean_names(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        name = _BY.sub("", name).strip()
+        if name and not _NOT_A_NAME.search(name) and name not in out:
+            out.append(name)
+    return out
 
 
 def _names_from(elements: list[HtmlElement]) -> list[str]:
@@ -274,11 +310,38 @@ def _names_from(elements: list[HtmlElement]) -> list[str]:
     return names
 
 
+def _organisations(st: Structured, value: Any) -> set[str]:
+    """Names in a JSON-LD author value that are organisations, not people."""
+    out: set[str] = set()
+    for item in value if isinstance(value, list) else [value]:
+        item = resolve_ref(st, item)
+        if isinstance(item, dict) and "organization" in str(item.get("@type") or "").lower():
+            out.update(jsonld_names(st, item))
+    return out
+
+
+def _site_names(st: Structured) -> set[str]:
+    names = {n for n in (st.meta_first("og:site_name"), st.meta_first("application-name")) if n}
+    if st.article is not None:
+        names.update(jsonld_names(st, st.article.get("publisher")))
+    return {_norm(n) for n in names}
+
+
 def authors(tree: HtmlElement, st: Structured, index: PageIndex | None = None) -> Found:
+    """The article's authors: structured data first, then CMS markup, ``<meta>``, bylines.
+
+    An author the structured data names that is only the publishing organisation (an
+    ``Organization``, or the site's own name) gives way to a person the page names."""
+    fallback: Found = ([], None)
     if st.article is not None and st.article.get("author"):
-        names = [n for n in jsonld_names(st, st.article.get("author")) if not _NOT_A_NAME.search(n)]
+        value = st.article.get("author")
+        names = _clean_names(jsonld_names(st, value))
         if names:
-            return names, "jsonld"
+            orgs = _organisations(st, value) | {n for n in names if _norm(n) in _site_names(st)}
+            if all(n in orgs for n in names):
+                fallback = (names, "jsonld")
+            else:
+                return names, "jsonld"
     micro = microdata_prop(st, "author")
     if micro:
         names = []
@@ -303,13 +366,42 @@ def authors(tree: HtmlElement, st: Structured, index: PageIndex | None = None) -
     )
     if meta and not meta.startswith("http"):
         names = split_authors(meta)
-        if names:
+        if names and (not fallback[0] or _norm(" ".join(names)) not in _site_names(st)):
             return names, "meta"
+    if not fallback[0]:
+        found = _other_jsonld_authors(st) or _itemprop_authors(ix)
+        if found:
+            return found
     for query in _GENERIC_AUTHORS:
-        names = _names_from(query(ix)[:3])
+        # the first match only: later ones are other articles' bylines or comments
+        names = _names_from(query(ix)[:1])
         if names:
             return names, "heuristic"
-    return [], None
+    return fallback
+
+
+def _other_jsonld_authors(st: Structured) -> Found | None:
+    """The author of the first other JSON-LD node that names one (a forum posting, a
+    question, a recipe) when no article node does."""
+    if st.article is not None and st.article.get("author"):
+        return None
+    for node in st.jsonld_nodes:
+        if node is st.article or not node.get("author"):
+            continue
+        names = _clean_names(jsonld_names(st, node.get("author")))
+        if names:
+            return names, "jsonld"
+    return None
+
+
+def _itemprop_authors(ix: PageIndex) -> Found | None:
+    """The first ``itemprop=author`` of the page (a forum thread's opening post) when no
+    article item holds one."""
+    for el in ix.in_order(ix.equal("itemprop", "author")):
+        names = split_authors(microdata_value(el) or "")
+        if names:
+            return names, "microdata"
+    return None
 
 
 # --- dates -------------------------------------------------------------------------------
@@ -400,9 +492,15 @@ def _date_from(raws: list[str]) -> tuple[str, str] | None:
 def published(
     tree: HtmlElement, st: Structured, index: PageIndex | None = None
 ) -> tuple[str | None, str | None, str | None]:
-    """(ISO date, raw string, source)."""
-    return _date(
-        page_index(tree, index),
+    """(ISO date, raw string, source).
+
+    What the page declares first (JSON-LD, microdata, meta, CMS and article ``<time>``
+    markup); then, in order, a ``datePublished`` of any other JSON-LD node (a Recipe, an
+    Event), the day the URL's path states (``/2024/03/12/``), the date printed nearest
+    the page's heading, and the modification date the page declares."""
+    ix = page_index(tree, index)
+    found = _date(
+        ix,
         st,
         "datePublished",
         (
@@ -419,6 +517,19 @@ def published(
         _CMS_PUBLISHED,
         generic=True,
     )
+    if found[0]:
+        # a permalink's day more than a day away from the declared date: the declared
+        # one is of something else (a re-publication, a site-wide stamp)
+        in_url = _url_date(st.url)
+        if in_url and _days_apart(in_url[0], found[0]) > 1:
+            return in_url
+        return found
+    fallback = (
+        _other_jsonld_date(st) or _url_date(st.url) or _text_date(ix, headline(tree, st, ix)[0])
+    )
+    if fallback:
+        return fallback
+    return modified(tree, st, ix)
 
 
 def modified(
@@ -467,6 +578,104 @@ def _date(
         if found:
             return found[0], found[1], "heuristic"
     return None, None, None
+
+
+def _days_apart(a: str, b: str) -> int:
+    return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)
+
+
+def _other_jsonld_date(st: Structured) -> tuple[str, str, str] | None:
+    for node in st.jsonld_nodes:
+        if node is st.article:
+            continue
+        raw = node.get("datePublished")
+        if isinstance(raw, str):
+            found = _date_from([raw])
+            if found:
+                return found[0], found[1], "jsonld"
+    return None
+
+
+# /2024/03/12/, /2024-03-12-slug, /20240312/ in the path (not the query)
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)(?:/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?=/|$|[-_.])"
+    r"|-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?=/|$|[-_.])"
+    r"|(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=/|$))"
+)
+
+
+def _url_date(url: str) -> tuple[str, str, str] | None:
+    if not url:
+        return None
+    path = urlsplit(url).path
+    for m in _URL_DATE.finditer(path):
+        y, mo, d = m.group(1), *(g for g in m.groups()[1:] if g)
+        value = parse_date(f"{y}-{int(mo):02d}-{int(d):02d}")
+        if value:
+            return value, m.group(0), "heuristic"
+    return None
+
+
+_NO_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "nav", "aside", "select",
+                           "option", "button", "svg", "iframe"})  # fmt: skip
+_YEARISH = re.compile(r"(?:19|20)\d\d")
+
+
+def _anchor_h1(ix: PageIndex, title: str | None) -> HtmlElement | None:
+    """The ``<h1>`` holding the headline (else the first one): where a byline date sits."""
+    h1s = ix.tagged("h1")
+    if title:
+        nt = _norm(title)
+        for h in h1s:
+            nh = _norm(element_text(h, keep_br=False))
+            if nh and (nh == nt or nh in nt or nt in nh):
+                return h
+    return h1s[0] if h1s else None
+
+
+def _text_date(ix: PageIndex, title: str | None) -> tuple[str, str, str] | None:
+    """The date printed nearest the page's heading (counted in elements; one after it wins
+    a tie), outside scripts, navigation and asides; a ``<time>``'s own ``datetime`` where it
+    has one. Without a heading, the first date."""
+    bodies = ix.tagged("body")
+    if not bodies:
+        return None
+    anchor = _anchor_h1(ix, title)
+    out: set[HtmlElement] = set()
+    before: tuple[int, str, str] | None = None
+    anchor_at: int | None = None
+    for i, el in enumerate(bodies[0].iter()):
+        parent = el.getparent()
+        tag = el.tag
+        if (parent is not None and parent in out) or tag in _NO_TEXT_TAGS:
+            out.add(el)
+        if el is anchor:
+            anchor_at = i
+        texts: list[str] = []
+        if el not in out and isinstance(tag, str):
+            stated = el.get("datetime") if tag == "time" else None
+            if stated is not None and parse_date(stated):
+                texts.append(stated)
+                out.add(el)  # its printed text ("2 days ago") is not read
+            elif el.text:
+                texts.append(el.text)
+        if el.tail and (parent is None or parent not in out):
+            texts.append(el.tail)
+        for text in texts:
+            if len(text) > 120 or not _YEARISH.search(text):
+                continue
+            value = parse_date(text)
+            if not value:
+                continue
+            if anchor is None:
+                return value, inline_text(text), "heuristic"
+            if anchor_at is None:
+                before = (i, value, inline_text(text))
+                continue
+            if before is not None and anchor_at - before[0] < i - anchor_at:
+                return before[1], before[2], "heuristic"
+            return value, inline_text(text), "heuristic"
+    return (before[1], before[2], "heuristic") if before else None
 
 
 # --- section, categories, tags ------------------------------------------------------------

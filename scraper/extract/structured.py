@@ -52,6 +52,7 @@ class Structured:
     article: dict[str, Any] | None = None  # the page's main article node in JSON-LD
     meta: dict[str, list[str]] = field(default_factory=dict)  # name/property (lower) → contents
     microdata: HtmlElement | None = None  # the page's Article itemscope element
+    url: str = ""  # the page's address (its path may state the publication day)
 
     def meta_first(self, *keys: str) -> str | None:
         for key in keys:
@@ -104,7 +105,7 @@ def _load_jsonld(text: str) -> Any:
 
 def read_structured(tree: HtmlElement, url: str, index: PageIndex | None = None) -> Structured:
     ix = page_index(tree, index)
-    st = Structured()
+    st = Structured(url=url)
     for script in ix.tagged("script"):
         if (script.get("type") or "").translate(_ASCII_LOWER) != "application/ld+json":
             continue

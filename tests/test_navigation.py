@@ -178,3 +178,90 @@ def test_wordpress_classic_nav_strips_meta_labels() -> None:
     <div class="nav-next"><a href="{NEWER}"><span class="meta-nav">Next Post</span>
     <span class="nav-title">Newer one</span></a></div></div></nav>"""
     assert _page(inner) == Neighbours(OLDER, "Older one", NEWER, "Newer one", "cms")
+
+
+# (language, previous label, next label): a direction word alone, or with a noun before or
+# after it, as sites print them
+LABELS = [
+    ("en", "Previous article", "Next article"),
+    ("fr", "Précédent", "Suivant »"),
+    ("de", "Vorheriger Artikel", "Nächster Artikel"),
+    ("nl", "Vorige", "Volgende"),
+    ("es", "Anterior", "Siguiente"),
+    ("pt", "Artigo anterior", "Próximo artigo"),
+    ("it", "Articolo precedente", "Articolo successivo"),
+    ("pl", "Poprzedni artykuł", "Następny artykuł"),
+    ("ru", "Предыдущая статья", "Следующая статья"),
+    ("uk", "Попередня стаття", "Наступна стаття"),
+    ("ja", "前の記事", "次の記事"),
+    ("zh", "上一篇", "下一篇"),
+    ("ko", "이전 글", "다음 글"),
+    ("ar", "المقال السابق", "المقال التالي"),
+    ("tr", "Önceki yazı", "Sonraki yazı"),
+    ("sv", "Föregående inlägg", "Nästa inlägg"),
+    ("da", "Forrige indlæg", "Næste indlæg"),
+    ("no", "Forrige innlegg", "Neste innlegg"),
+    ("fi", "Edellinen artikkeli", "Seuraava artikkeli"),
+    ("cs", "Předchozí článek", "Následující článek"),
+    ("sk", "Predchádzajúci článok", "Nasledujúci článok"),
+    ("hu", "Előző cikk", "Következő cikk"),
+    ("el", "Προηγούμενο άρθρο", "Επόμενο άρθρο"),
+    ("he", "הכתבה הקודמת", "הכתבה הבאה"),
+    ("id", "Artikel sebelumnya", "Artikel berikutnya"),
+    ("ro", "Articolul anterior", "Articolul următor"),
+    ("vi", "Bài trước", "Bài tiếp theo"),
+]
+
+
+@pytest.mark.parametrize(("lang", "prev_label", "next_label"), LABELS, ids=[x[0] for x in LABELS])
+def test_label_beside_the_link(lang: str, prev_label: str, next_label: str) -> None:
+    inner = f"""<div class="story-links"><div><span>{prev_label}</span>
+    <a href="{OLDER}">Older one</a></div><div><span>{next_label}</span>
+    <a href="{NEWER}">Newer one</a></div></div>"""
+    assert _page(inner) == Neighbours(OLDER, "Older one", NEWER, "Newer one", "label")
+
+
+@pytest.mark.parametrize(("lang", "prev_label", "next_label"), LABELS, ids=[x[0] for x in LABELS])
+def test_label_inside_the_link_stays_out_of_the_title(
+    lang: str, prev_label: str, next_label: str
+) -> None:
+    inner = f"""<div class="story-links"><a href="{OLDER}"><span>{prev_label}</span>
+    <span>Older one</span></a> <a href="{NEWER}"><span>{next_label}</span>
+    <span>Newer one</span></a></div>"""
+    assert _page(inner) == Neighbours(OLDER, "Older one", NEWER, "Newer one", "label")
+
+
+@pytest.mark.parametrize(("lang", "prev_label", "next_label"), LABELS, ids=[x[0] for x in LABELS])
+def test_label_and_title_in_one_text(lang: str, prev_label: str, next_label: str) -> None:
+    inner = f"""<p><a href="{OLDER}">« {prev_label.rstrip(" »")}: Older one</a></p>
+    <p><a href="{NEWER}">{next_label.rstrip(" »")}: Newer one »</a></p>"""
+    assert _page(inner) == Neighbours(OLDER, "Older one", NEWER, "Newer one", "label")
+
+
+@pytest.mark.parametrize(("lang", "prev_label", "next_label"), LABELS, ids=[x[0] for x in LABELS])
+def test_aria_label_marks_the_link(lang: str, prev_label: str, next_label: str) -> None:
+    inner = f"""<div class="pager"><a aria-label="{prev_label}" href="{OLDER}">Older one</a>
+    <a aria-label="{next_label}" href="{NEWER}">Newer one</a></div>"""
+    assert _page(inner) == Neighbours(OLDER, "Older one", NEWER, "Newer one", "cms")
+
+
+@pytest.mark.parametrize(
+    "text", ["Précédent", "« Précédent", "Suivant »", "←", "Next →", "‹ Vorige", "下一篇 »"]
+)
+def test_a_link_that_shows_only_a_label_has_no_title(text: str) -> None:
+    inner = f'<nav class="post-links"><a rel="next" href="{NEWER}">{text}</a></nav>'
+    assert _page(inner) == Neighbours(None, None, NEWER, None, "rel")
+
+
+def test_class_tokens_mark_the_links_of_any_theme() -> None:
+    inner = f"""<div class="pager-x"><div class="box older-entry"><div class="inner">
+    <small>Older</small><a href="{OLDER}"><b class="entry-title">Older one</b></a></div></div>
+    <div class="box newer-entry"><div class="inner"><small>Newer</small>
+    <a href="{NEWER}"><b class="entry-title">Newer one</b></a></div></div></div>"""
+    assert _page(inner) == Neighbours(OLDER, "Older one", NEWER, "Newer one", "cms")
+
+
+def test_words_that_only_look_like_labels_are_not_labels() -> None:
+    inner = f"""<p><a href="{OLDER}">Anterioridad de la ley</a> and
+    <a href="{NEWER}">Nextdoor opens an office</a>, <a href="{NEWER}x">Previously on Earth</a></p>"""
+    assert _page(inner) == Neighbours()

@@ -4,8 +4,9 @@ Three mechanisms, in order, the first that finds a neighbour wins:
 
 1. ``rel=prev/next`` on ``<a>`` links in the article's region; ``<link rel>`` in the head
    only when it does not point to another page of the same article or listing;
-2. navigation markup of common CMSs and themes (WordPress classic and block themes,
-   tagDiv, JNews, Soledad, Drupal, Blogger, ...) and generic prev/next classes;
+2. links the page marks as neighbours: a class or id token of the link or its holder
+   that is a direction word (``nav-previous``, ``post-next``, ``older-link``, ...), or an
+   ``aria-label`` that is a navigation label (recorded as source ``"cms"``);
 3. label text ("Previous article", "Следующая статья", "이전 글", "← Previous", ...) in the
    main content, with the link in, around or next to the label.
 
@@ -22,7 +23,6 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
-from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from .pageindex import PageIndex, page_index, xml_tokens
@@ -102,9 +102,12 @@ def _label_candidates(tree: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
             if own:
                 # a label is read from text that starts with the element's own (a link's
                 # whole text, another element's own text): when that already shows a
-                # letter no label starts with, the element is passed over
+                # word no label starts with, the element is passed over
                 word = _NOT_PUNCT.search(own)
-                if word is not None and not _LABEL_FIRST.match(word.group()):
+                if word is not None and (
+                    own[word.start() : word.start() + 2].lower() not in _LABEL_PREFIXES
+                    or not _LABEL_START.match(own)
+                ):
                     continue
             if el.tag == "a":
                 first = own if own is not None else _first_text(el)
@@ -137,103 +140,131 @@ _SKIP_TOKEN = re.compile(
     r"read-?next|up-?next|whats-?next|read-?more"
 )
 
-_PREV_NOUN = (
-    r"previous\s+(?:article|post|story|entry|news|item|reading|blog\s+post)|"
-    r"prev\.?\s+(?:article|post|story|entry)|older\s+(?:post|entry|article|story)s?|"
-    r"предыдущ(?:ая|ий|ее)\s+(?:статья|запись|пост|новость|материал|публикация)|"
-    r"vor(?:her)?ige[rs]?\s+(?:artikel|beitrag|eintrag|post|meldung|nachricht)|"
-    r"ältere[rs]?\s+(?:artikel|beitrag|eintrag|post)|"
-    r"(?:article|billet|post)\s+précédent|"
-    r"(?:artículo|entrada|noticia|publicación)\s+anterior|이전\s?(?:글|기사|포스트|게시물)"
-)
-_NEXT_NOUN = (
-    r"next\s+(?:article|post|story|entry|news|item|reading|blog\s+post)|"
-    r"newer\s+(?:post|entry|article|story)s?|"
-    r"следующ(?:ая|ий|ее)\s+(?:статья|запись|пост|новость|материал|публикация)|"
-    r"n(?:ä|ae)chste[rs]?\s+(?:artikel|beitrag|eintrag|post|meldung|nachricht)|"
-    r"neuere[rs]?\s+(?:artikel|beitrag|eintrag|post)|"
-    r"(?:article|billet|post)\s+suivant|"
-    r"(?:artículo|entrada|noticia|publicación)\s+siguiente|다음\s?(?:글|기사|포스트|게시물)"
-)
-_LEFT = "«‹←<"
-_RIGHT = "»›→>"
-_PUNCT = rf"[\s{_LEFT}{_RIGHT}:|·.\-–—()\[\]]*"
-# The first character after _PUNCT of any _PREV_LABEL or _NEXT_LABEL match: "previous",
-# "prev", "older", "post", "publicación", "предыдущ", "vorige", "ältere", "article",
-# "billet", "artículo", "entrada", "noticia", "이전", "next", "newer", "nächste", "neuere",
-# "следующ", "다음" (case-insensitive, as the labels are).
-_LABEL_FIRST = re.compile(r"[poпväabenс이다]", re.I)
-_NOT_PUNCT = re.compile(rf"[^\s{_LEFT}{_RIGHT}:|·.\-–—()\[\]]")
+# Navigation labels in many languages. A label is a direction word, with or without a noun
+# after it ("Previous article", "Vorheriger Artikel", "前の記事", "이전 글") or before it
+# ("Article précédent", "Artículo anterior", "المقال السابق", "הכתבה הקודמת").
+_PREV_WORDS = (
+    "previous", "prev", "older",
+    "pr[ée]c[ée]dente?s?",  # fr (also "Précedent" as printed)
+    "vor(?:her)?ige[rns]?", "ältere[rns]?",  # de, nl (vorige)
+    "anterior(?:es)?",  # es, pt, ro
+    "precedente",  # it
+    "poprzedni[aey]?",  # pl
+    "предыдущ(?:ая|ий|ее|ие)", "попередн(?:я|ій|є)",  # ru, uk
+    "前の", "上一篇", "上一頁", "上一页", "上一則", "이전",  # ja, zh, ko
+    "السابق(?:ة)?",  # ar
+    "önceki",  # tr
+    "föregående", "forrige", "edellinen",  # sv, da/no, fi
+    "předchozí", "predchádzajúci", "előző",  # cs, sk, hu
+    "προηγούμεν(?:ο|η|ος)",  # el
+    "הקודמ(?:ת)?|הקודם",  # he
+    "sebelumnya",  # id
+    "trước",  # vi
+)  # fmt: skip
+_NEXT_WORDS = (
+    "next", "newer",
+    "suivante?s?",  # fr
+    "n(?:ä|ae)chste[rns]?", "neuere[rns]?", "volgende",  # de, nl
+    "siguiente", "próxim[oa]", "proxim[oa]", "seguinte",  # es, pt
+    "successiv[oa]", "prossim[oa]",  # it
+    "następn(?:y|a|e)",  # pl
+    "следующ(?:ая|ий|ее|ие)", "наступн(?:а|ий|е)",  # ru, uk
+    "次の", "下一篇", "下一頁", "下一页", "下一則", "다음",  # ja, zh, ko
+    "التالي(?:ة)?",  # ar
+    "sonraki",  # tr
+    "nästa", "næste", "neste", "seuraava",  # sv, da, no, fi
+    "následující", "nasledujúci", "következő",  # cs, sk, hu
+    "επόμεν(?:ο|η|ος)",  # el
+    "הבא(?:ה)?",  # he
+    "berikutnya", "selanjutnya",  # id
+    "următo(?:r|are)", "urmato(?:r|are)",  # ro
+    "tiếp\\s+theo",  # vi
+)  # fmt: skip
+# Words that stand for previous/next only inside a link already known to be one
+# (German "zurück"/"weiter" are also "back" and "read on")
+_ONLY_MARKED_WORDS = ("zurück", "weiter", "vorwärts", "back", "forward", "retour")
+_NOUNS = (
+    "article", "post", "story", "entry", "news", "item", "chapter", "episode", "podcast",
+    "reading", "blog post", "page", "posts", "entries", "articles", "stories",
+    "artikel", "beitrag", "eintrag", "meldung", "nachricht", "bericht", "news",  # de, nl
+    "billet", "actualité",  # fr
+    "artículo", "articulo", "entrada", "noticia", "publicación",  # es
+    "articolo", "notizia",  # it
+    "artigo", "notícia", "publicação",  # pt
+    "wpis", "artykuł",  # pl
+    "статья", "запись", "пост", "новость", "материал", "публикация", "стаття",  # ru, uk
+    "記事", "投稿", "文章", "글", "기사", "포스트", "게시물",  # ja, zh, ko
+    "مقال", "المقال", "مقالة", "المقالة", "الخبر", "خبر",  # ar
+    "yazı", "haber",  # tr
+    "inlägg", "indlæg", "innlegg", "artikkeli", "kirjoitus",  # sv, da, no, fi
+    "článek", "příspěvek", "článok", "cikk", "bejegyzés",  # cs, sk, hu
+    "άρθρο", "ανάρτηση",  # el
+    "כתבה", "הכתבה", "פוסט", "הפוסט", "מאמר", "המאמר",  # he
+    "artikel", "tulisan", "berita",  # id
+    "articolul", "postarea",  # ro
+    "bài", "bài viết",  # vi
+)  # fmt: skip
+
+
+def _alt(words: tuple[str, ...]) -> str:
+    return "|".join(sorted(set(words), key=len, reverse=True))
+
+
+_NOUN = rf"(?:{_alt(_NOUNS)})".replace(" ", r"\s+")
+_PREV_WORD = rf"(?:{_alt(_PREV_WORDS)})"
+_NEXT_WORD = rf"(?:{_alt(_NEXT_WORDS)})"
+_MARKED_WORD = rf"(?:{_alt(_ONLY_MARKED_WORDS)})"
+# The end of a word: not followed by a Latin, Cyrillic, Greek, Arabic or Hebrew letter
+# (Chinese, Japanese and Korean labels run straight into the title)
+_END = r"(?![a-zà-öø-ÿāăąćčďđēėęěğīįıķłńňőœřśşšťūůűųźżžа-яёєіїґα-ωάέήίόύώϊϋΐΰ\u0600-\u06ff\u0590-\u05ff])"
+_PREV_NOUN = rf"{_PREV_WORD}\s*{_NOUN}|{_NOUN}\s*{_PREV_WORD}"
+_NEXT_NOUN = rf"{_NEXT_WORD}\s*{_NOUN}|{_NOUN}\s*{_NEXT_WORD}"
+_LEFT = "«‹←<⟵❮◀◄⇐"
+_RIGHT = "»›→>⟶❯▶►⇒"
+_SEP = rf"[\s{_LEFT}{_RIGHT}:：|·.\-–—()\[\]]"
+_PUNCT = rf"{_SEP}*"
+_NOT_PUNCT = re.compile(rf"[^\s{_LEFT}{_RIGHT}:：|·.\-–—()\[\]]")
+# How any label begins (a direction word or a noun), a cheap test before the patterns.
+_LABEL_START = re.compile(rf"{_PUNCT}(?:{_PREV_WORD}|{_NEXT_WORD}|{_NOUN})", re.I)
+
+
+def _prefixes(words: tuple[str, ...]) -> frozenset[str]:
+    """The first two characters any of ``words`` (patterns) can start with, lower case; a
+    pattern whose second character is not plain text gives its first character alone."""
+    out: set[str] = set()
+    for w in words:
+        head = w[:2].lower()
+        if len(head) == 2 and (head[1].isalpha() or head[1] == " "):
+            out.add(head)
+        else:
+            out.update(head[0] + c for c in "abcdefghijklmnopqrstuvwxyzäöüéèàáóíú ")
+            out.add(head[0])
+    return frozenset(out)
+
+
+# CJK and Hangul labels may be one character followed by anything: their first one suffices
+_LABEL_PREFIXES = _prefixes((*_PREV_WORDS, *_NEXT_WORDS, *_NOUNS))
+# A link or label found by its text: a direction word with a noun, after a left arrow or
+# before a right one, followed by a colon, or standing alone.
 _PREV_LABEL = re.compile(
-    rf"^{_PUNCT}(?:{_PREV_NOUN}|(?<=[{_LEFT}])\s*(?:previous|prev|older))(?!\w){_PUNCT}", re.I
+    rf"^{_PUNCT}(?:{_PREV_NOUN}|(?<=[{_LEFT}])\s*{_PREV_WORD}|{_PREV_WORD}(?=\s*[:：]|{_PUNCT}$))"
+    rf"{_END}{_PUNCT}",
+    re.I,
 )
 _NEXT_LABEL = re.compile(
-    rf"^{_PUNCT}(?:{_NEXT_NOUN}|(?:next|newer)(?=\s*[{_RIGHT}]))(?!\w){_PUNCT}", re.I
+    rf"^{_PUNCT}(?:{_NEXT_NOUN}|{_NEXT_WORD}(?=\s*[:：{_RIGHT}]|{_PUNCT}$))"
+    rf"{_END}{_PUNCT}",
+    re.I,
 )
+# A label at the start of a title, removed: a direction word with a noun anywhere, a bare
+# one before a separator or alone; trailing arrows and separators.
 _ANY_LABEL = re.compile(
-    rf"^{_PUNCT}(?:{_PREV_NOUN}|{_NEXT_NOUN}|(?:previous|prev|next|older|newer)"
-    rf"(?=\s*[:|{_LEFT}{_RIGHT}]|\s*$))(?!\w){_PUNCT}|[\s{_LEFT}{_RIGHT}:|·\-–—]+$",
+    rf"^{_PUNCT}(?:{_PREV_NOUN}|{_NEXT_NOUN}|(?:{_PREV_WORD}|{_NEXT_WORD}|{_MARKED_WORD})"
+    rf"(?=\s*[:：|{_LEFT}{_RIGHT}]|\s*$)){_END}{_PUNCT}|[\s{_LEFT}{_RIGHT}:：|·\-–—]+$",
     re.I,
 )
 _WORD_PREV = re.compile(r"(?:^|[-_])(?:prev|previous|older)(?:$|[-_])")
 _WORD_NEXT = re.compile(r"(?:^|[-_])(?:next|newer)(?:$|[-_])")
-
-
-def _css(selector: str) -> CSSSelector:
-    return CSSSelector(selector, translator="html")
-
-
-@dataclass(frozen=True)
-class _Rule:
-    """A theme's neighbour links: an element with one of ``prev``/``next`` as a class (or
-    id) token, inside an ancestor with one of ``within`` (if given); the link is that
-    element or the first link in it; ``title`` selects the title inside the link."""
-
-    prev: frozenset[str]
-    next: frozenset[str]
-    within: frozenset[str] | None
-    title: str | None
-
-
-def _rule(prev: str, nxt: str, within: str | None, title: str | None) -> _Rule:
-    return _Rule(
-        frozenset(prev.split()),
-        frozenset(nxt.split()),
-        frozenset(within.split()) if within else None,
-        title,
-    )
-
-
-_CMS_RULES: list[_Rule] = [
-    # WordPress classic themes: nav.post-navigation .nav-previous a
-    _rule(
-        "nav-previous",
-        "nav-next",
-        "post-navigation navigation nav-links",
-        ".post-title, .nav-title, .title",
-    ),
-    # WordPress block themes
-    _rule(
-        "post-navigation-link-previous",
-        "post-navigation-link-next",
-        None,
-        ".post-navigation-link__title",
-    ),
-    # tagDiv (Newspaper)
-    _rule("td-post-prev-post", "td-post-next-post", None, None),
-    # JNews, Soledad, Ghost and friends
-    _rule(
-        "prev-post penci-post-nav-prev post-nav-prev previous-post",
-        "next-post penci-post-nav-next post-nav-next",
-        None,
-        "h3, h4, h5, .post-title, .prev-title, .next-title, .post-nav-title, .title",
-    ),
-    _rule("prev previous", "next", "post-nav post-navigation node-navigation", ".title, h3, h4"),
-    # Drupal book pages
-    _rule("page-previous", "page-next", None, None),
-    # Blogger: older is previous
-    _rule("blog-pager-older-link", "blog-pager-newer-link", None, None),
-]
 
 
 def _marked(ix: PageIndex) -> list[HtmlElement]:
@@ -364,20 +395,16 @@ def _strip_label(text: str) -> str:
     while text and text != previous:
         previous = text
         text = _ANY_LABEL.sub("", text, count=1).strip()
-    return text.strip(f" {_LEFT}{_RIGHT}:|·-–—")
+    return text.strip(f" {_LEFT}{_RIGHT}:：|·-–—")
 
 
-def _title_of(a: HtmlElement, title_css: str | None = None) -> str | None:
-    if title_css:
-        for sel in _title_selectors(title_css):
-            found = sel(a)
-            if not found:
-                parent = a.getparent()
-                found = sel(parent) if parent is not None else []
-            for el in found:
-                text = _strip_label(_text(el))
-                if text:
-                    return text
+def _title_of(a: HtmlElement) -> str | None:
+    """The title a neighbour link shows: an element in it (or beside it) marked as a title,
+    a heading in it, else the link's text without its label."""
+    for el in _marked_titles(a):
+        text = _strip_label(_text(el))
+        if text:
+            return text
     for el in a.iter("h1", "h2", "h3", "h4", "h5", "h6"):
         text = _strip_label(_text(el))
         if text:
@@ -397,7 +424,9 @@ def _title_of(a: HtmlElement, title_css: str | None = None) -> str | None:
             parts.append(child.tail or "")
 
     collect(a)
-    text = _strip_label(" ".join(" ".join(parts).split()))
+    # a text node that is only a label ("Zurück", "Précédent<br>") goes, whatever follows
+    kept = [p for p in parts if p.strip() and _strip_label(" ".join(p.split()))]
+    text = _strip_label(" ".join(" ".join(kept).split()))
     if text:
         return text
     title = _strip_label(" ".join((a.get("title") or "").split()))
@@ -413,10 +442,10 @@ _LABEL_TITLE = re.compile(
 )
 
 
-def _title_for(a: HtmlElement, title_css: str | None) -> str | None:
+def _title_for(a: HtmlElement) -> str | None:
     """The link's title; when the link shows only a label, the title of another link to
     the same address close by (a card's heading link)."""
-    title = _title_of(a, title_css)
+    title = _title_of(a)
     if title and not _LABEL_TITLE.match(title):
         return title
     href = a.get("href")
@@ -441,13 +470,20 @@ def _is_label(node: HtmlElement) -> bool:
     return bool(text) and len(text) < 40 and _strip_label(text) == ""
 
 
-_TITLE_SELECTORS: dict[str, list[CSSSelector]] = {}
+# class tokens of an element holding a link's title: "title", "post-title", "nav_title"
+_TITLE_TOKEN = re.compile(r"(?:^|[-_])(?:title|headline)$")
 
 
-def _title_selectors(css: str) -> list[CSSSelector]:
-    if css not in _TITLE_SELECTORS:
-        _TITLE_SELECTORS[css] = [_css(s.strip()) for s in css.split(",")]
-    return _TITLE_SELECTORS[css]
+def _marked_titles(a: HtmlElement) -> Iterator[HtmlElement]:
+    """Elements in the link, then in its parent, whose class marks a title."""
+    parent = a.getparent()
+    alone = parent is not None and sum(1 for _ in parent.iter("a")) == 1
+    for holder in (a, parent) if alone and parent is not None else (a,):
+        for el in holder.iter():
+            if el is holder or not isinstance(el.tag, str):
+                continue
+            if any(_TITLE_TOKEN.search(t) for t in (el.get("class") or "").lower().split()):
+                yield el
 
 
 # ---------------------------------------------------------------------------- strategies
@@ -466,7 +502,7 @@ def _by_rel(page: _Page) -> tuple[_Link | None, _Link | None]:
         link = page.accept(a.get("href"))
         if link is None:
             continue
-        found = (link, _title_for(a, ".post-title, .nav-title, .post-navigation-link__title"))
+        found = (link, _title_for(a))
         if is_prev:
             prev = found
         else:
@@ -493,29 +529,10 @@ def _tokens(el: HtmlElement) -> list[str]:
 
 
 def _by_cms(page: _Page) -> tuple[_Link | None, _Link | None]:
-    marked = _marked(page.index)
-    if not marked:
-        return None, None
-    tokens = {el: set(_tokens(el)) for el in marked}
-    for rule in _CMS_RULES:
-        prev: _Link | None = None
-        nxt: _Link | None = None
-        for el, toks in tokens.items():
-            is_prev = not toks.isdisjoint(rule.prev)
-            is_next = not toks.isdisjoint(rule.next)
-            if is_prev == is_next or (is_prev and prev) or (is_next and nxt):
-                continue
-            if rule.within is not None and not _within(el, rule.within):
-                continue
-            found = _first(page, _links_of(el), rule.title)
-            if is_prev:
-                prev = found
-            else:
-                nxt = found
-        if prev or nxt:
-            return prev, nxt
-    # generic prev/next/older/newer class tokens on the link or its parent
-    prev = nxt = None
+    tokens = {el: set(_tokens(el)) for el in _marked(page.index)}
+    # prev/next/older/newer class or id tokens on the link or an element holding it
+    prev: _Link | None = None
+    nxt: _Link | None = None
     for el, toks in tokens.items():
         if any(_SKIP_TOKEN.search(t) for t in toks):
             continue
@@ -523,9 +540,25 @@ def _by_cms(page: _Page) -> tuple[_Link | None, _Link | None]:
         is_next = any(_WORD_NEXT.search(t) for t in toks)
         if is_prev == is_next or (is_prev and prev) or (is_next and nxt):
             continue
-        links = [el] if el.tag == "a" else [a for a in el if a.tag == "a"]
+        links = _links_of(el) if el.tag == "a" else _only_link(el)
         links = [a for a in links if not any(_SKIP_TOKEN.search(t) for t in _tokens(a))]
-        found = _first(page, links, None, strict=True)
+        found = _first(page, links, strict=True)
+        if found is None:
+            continue
+        if is_prev:
+            prev = found
+        else:
+            nxt = found
+    if prev and nxt:
+        return prev, nxt
+    # a link (or its holder) named for screen readers: aria-label="Previous post: ..."
+    for value, els in page.index.values("aria-label").items():
+        label = " ".join(value.split())
+        is_prev = bool(_PREV_LABEL.match(label))
+        is_next = not is_prev and bool(_NEXT_LABEL.match(label))
+        if not (is_prev or is_next) or (is_prev and prev) or (is_next and nxt):
+            continue
+        found = _first(page, [a for el in els for a in _links_of(el)], strict=True)
         if found is None:
             continue
         if is_prev:
@@ -535,13 +568,18 @@ def _by_cms(page: _Page) -> tuple[_Link | None, _Link | None]:
     return prev, nxt
 
 
-def _within(el: HtmlElement, marks: frozenset[str]) -> bool:
-    for depth, anc in enumerate(el.iterancestors()):
-        if depth > 5:
-            break
-        if not marks.isdisjoint(_tokens(anc)):
-            return True
-    return False
+def _only_link(el: HtmlElement) -> list[HtmlElement]:
+    """The link a marked holder is for: it holds links to one address only, and little
+    text besides (a page root or a section marked "next" by a framework is no holder)."""
+    links = [a for a in el.iter("a") if a.get("href")]
+    if not links or len({a.get("href") for a in links}) > 1:
+        return []
+    if len(" ".join(el.text_content().split())) > _HOLDER_TEXT:
+        return []
+    return links[:1]
+
+
+_HOLDER_TEXT = 300
 
 
 def _links_of(el: HtmlElement) -> list[HtmlElement]:
@@ -550,15 +588,13 @@ def _links_of(el: HtmlElement) -> list[HtmlElement]:
     return [a for a in el.iter("a") if a.get("href")][:1]
 
 
-def _first(
-    page: _Page, links: list[HtmlElement], title_css: str | None, *, strict: bool = False
-) -> _Link | None:
+def _first(page: _Page, links: list[HtmlElement], *, strict: bool = False) -> _Link | None:
     for a in links:
         if page.excluded(a, strict=strict):
             continue
         link = page.accept(a.get("href"))
         if link:
-            return link, _title_for(a, title_css)
+            return link, _title_for(a)
     return None
 
 
@@ -615,7 +651,7 @@ def _link_near(page: _Page, label: HtmlElement) -> _Link | None:
             return None
         link = page.accept(a.get("href"))
         if link:
-            return link, _title_for(a, None)
+            return link, _title_for(a)
     return None
 
 

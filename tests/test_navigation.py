@@ -265,3 +265,9 @@ def test_words_that_only_look_like_labels_are_not_labels() -> None:
     inner = f"""<p><a href="{OLDER}">Anterioridad de la ley</a> and
     <a href="{NEWER}">Nextdoor opens an office</a>, <a href="{NEWER}x">Previously on Earth</a></p>"""
     assert _page(inner) == Neighbours()
+
+
+def test_one_address_both_ways_is_no_chain() -> None:
+    inner = f"""<div class="stories"><a class="prev-arrow" href="{NEWER}">‹</a>
+    <a class="next-arrow" href="{NEWER}">›</a></div>"""
+    assert _page(inner) == Neighbours()

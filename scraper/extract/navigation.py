@@ -123,10 +123,10 @@ def _label_candidates(tree: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
 # Regions whose links are never an article's neighbours (matched on id and class).
 _EXCLUDED_REGION = re.compile(
     r"sidebar|widget|related|popular|trending|recommend|most-?read|mostviewed|menu|"
-    r"breadcrumb|comment|share|sharing|social|colophon|site-footer|page-footer|"
+    r"breadcrumb|comment|share|sharing|social|site-footer|page-footer|"
     r"global-footer|newsletter|masthead|site-header|navbar|you-may|more-stories|"
-    r"more-from|jp-relatedposts|yarpp|outbrain|taboola|page-numbers|tag-?cloud|"
-    r"categories|archive|author-bio|subscribe|promo|advert",
+    r"more-from|tag-?cloud|categories|archive|author-bio|subscribe|"
+    r"promo|advert|sponsor",
     re.I,
 )
 _EXCLUDED_TAGS = frozenset({"aside", "head", "script", "style", "noscript", "template", "form"})
@@ -136,7 +136,7 @@ _LISTING_PARAMS = frozenset({"page", "paged", "pg", "start", "offset", "s"})
 _COMMENT_URL = re.compile(r"/comment-page-\d+|[?&]cpage=\d+|replytocom=|#comments?\b", re.I)
 # class tokens of sliders, galleries and "read next"-style recommendations
 _SKIP_TOKEN = re.compile(
-    r"slick|swiper|owl|carousel|slide|gallery|lightbox|flex-|glide|splide|page-numbers|"
+    r"carousel|slide|slick|swiper|gallery|lightbox|pagination|"
     r"read-?next|up-?next|whats-?next|read-?more"
 )
 
@@ -462,9 +462,15 @@ def _title_for(a: HtmlElement) -> str | None:
     return None
 
 
+# class tokens of a label inside a link: "nav-label", "caption", "meta-nav", text for
+# screen readers only ("screen-reader-text", "sr-only", "visually-hidden")
+_LABEL_TOKEN = re.compile(
+    r"(?:^|[-_])(?:label|caption|meta-nav)$|screen-reader|sr-only|visually-hidden|a11y"
+)
+
+
 def _is_label(node: HtmlElement) -> bool:
-    classes = (node.get("class") or "").lower()
-    if any(c in classes for c in ("meta-nav", "screen-reader-text", "caption", "nav-label")):
+    if any(_LABEL_TOKEN.search(t) for t in (node.get("class") or "").lower().split()):
         return True
     text = " ".join((node.text_content() or "").split())
     return bool(text) and len(text) < 40 and _strip_label(text) == ""
@@ -667,6 +673,8 @@ def find_neighbours(tree: HtmlElement, url: str, index: PageIndex | None = None)
     page = _Page(tree, url, page_index(tree, index))
     for source, strategy in _STRATEGIES:
         prev, nxt = strategy(page)
+        if prev and nxt and prev[0] == nxt[0]:
+            continue  # one address both ways: a slider's or a toggle's buttons, no chain
         if prev or nxt:
             return Neighbours(
                 prev_url=prev[0] if prev else None,

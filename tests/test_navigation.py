@@ -271,3 +271,10 @@ def test_one_address_both_ways_is_no_chain() -> None:
     inner = f"""<div class="stories"><a class="prev-arrow" href="{NEWER}">‹</a>
     <a class="next-arrow" href="{NEWER}">›</a></div>"""
     assert _page(inner) == Neighbours()
+
+
+def test_one_titled_address_both_ways_is_still_a_chain() -> None:
+    inner = f"""<nav><a rel="prev" href="{NEWER}">The council meets</a>
+    <a rel="next" href="{NEWER}">The council meets</a></nav>"""
+    found = _page(inner)
+    assert (found.prev_url, found.next_url) == (NEWER, NEWER)

@@ -673,8 +673,10 @@ def find_neighbours(tree: HtmlElement, url: str, index: PageIndex | None = None)
     page = _Page(tree, url, page_index(tree, index))
     for source, strategy in _STRATEGIES:
         prev, nxt = strategy(page)
-        if prev and nxt and prev[0] == nxt[0]:
-            continue  # one address both ways: a slider's or a toggle's buttons, no chain
+        if prev and nxt and prev[0] == nxt[0] and not (prev[1] or nxt[1]):
+            # one address both ways behind bare arrows: a slider's or a toggle's
+            # buttons, no chain (a titled link both ways is a real, if cyclic, chain)
+            continue
         if prev or nxt:
             return Neighbours(
                 prev_url=prev[0] if prev else None,

@@ -1,17 +1,19 @@
 """Extraction quality and speed, ours and trafilatura's side by side in one run.
 
-    python -m bench.extraction [--fixtures PATH] [--repeat N] [--no-record] [--profile]
+    python -m bench.extraction [--fixtures PATH] [--corpus NAME ...] [--repeat N]
+                               [--no-record] [--worst N] [--profile]
 
-- body: the 88 pages of ScrapingHub's article-extraction benchmark (aeb-dev), scored with
-  the benchmark's own shingle method (bench/scoring.py); median and p95 ms per page of
-  extraction alone, the HTML already in memory as text (ours is also timed from the tree
-  Scrapy would already have parsed, which is what the spider passes);
-- metadata: Mozilla Readability's 130 pages: headline, author and published date, ours
-  against ``trafilatura.extract_metadata``;
-- the WordPress captures and the demo site: every field's accuracy against their truth.
+Every labelled corpus (``bench.scoring.VIEWS``): aeb-dev (ScrapingHub's article-extraction
+benchmark), modern-dev articles and all its pages, trafilatura-dev, Mozilla Readability's
+pages. Per corpus and extractor: body F1/P/R against the reference text, with-snippets
+found and without-snippets leaked, empty bodies where the truth has one, headline, author
+and published-date accuracy, and median ms per page, the HTML already in memory as text
+(ours also from the tree Scrapy would already have parsed, which is what the spider
+passes). Then the WordPress captures' and the demo site's field accuracy against their
+truth, and ours' worst pages per kind of failure.
 
-Prints the tables and records them in docs/benchmarks.md (section "Extraction").
-Needs the ``bench`` extra (``pip install -e '.[bench]'``) for trafilatura.
+Prints the tables and records them in docs/benchmarks.md (section "Extraction") when every
+corpus ran. Needs the ``bench`` extra (``pip install -e '.[bench]'``) for trafilatura.
 
 ``--profile`` only prints where the time of ``extract_article(tree)`` goes on the aeb-dev
 pages, stage by stage (page index, structured data, metadata, neighbours, comments, body),
@@ -27,7 +29,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 import scraper.extract as extract_pkg
 from bench import report, scoring
-from bench.report import machine, table
+from bench.report import table
 from bench.site_accuracy import Accuracy, demo_accuracy, wordpress_accuracy
 from scraper.extract import extract_article, metadata
 from scraper.extract.dom import parse_html
@@ -66,11 +68,6 @@ def timed(fn: Callable[[], Any], repeat: int) -> tuple[Any, float]:
     return result, best * 1000
 
 
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def pct(right: int, total: int) -> str:
     return f"{right / total:.3f} ({right}/{total})" if total else "n/a"
 
@@ -86,93 +83,57 @@ def trafilatura_module() -> Any:
     return trafilatura
 
 
-def run_body(fixtures: Path, repeat: int) -> dict[str, Any]:
+@dataclass
+class Run:
+    """Every page of one fixture corpus through both extractors."""
+
+    corpus: str
+    cases: list[scoring.Case]
+    ours: list[scoring.Output]
+    traf: list[scoring.Output]
+    ours_ms: list[float]
+    ours_tree_ms: list[float]
+    traf_ms: list[float]
+
+
+def run_corpus(fixtures: Path, corpus: str, repeat: int) -> Run:
+    """Ours (``extract_article`` from the HTML text, and from the tree as the spider has
+    it) and trafilatura (``extract(include_comments=False)`` for the body, timed;
+    ``extract_metadata`` for headline, author and date) on every page of ``corpus``."""
     traf = trafilatura_module()
-    pages = scoring.aeb_pages(fixtures)
-    # warm both up (imports, compiled XPaths, caches) on a page outside the timing
-    extract_article(pages[0].html, pages[0].url)
-    traf.extract(pages[0].html, include_comments=False)
-    ours_text, ours_ms, ours_tree_ms, traf_text, traf_ms = [], [], [], [], []
-    for page in pages:
-        art, ms = timed(lambda page=page: extract_article(page.html, page.url), repeat)
-        ours_text.append(art.body_text or "")
-        ours_ms.append(ms)
+    cases = scoring.corpus_cases(fixtures, corpus)
+    run = Run(corpus, cases, [], [], [], [], [])
+    # warm both up (imports, compiled XPaths, caches) outside the timing
+    extract_article(cases[0].html, cases[0].url)
+    traf.extract(cases[0].html, include_comments=False)
+    for case in cases:
+        art, ms = timed(lambda c=case: extract_article(c.html, c.url), repeat)
+        run.ours.append(
+            scoring.Output(
+                art.body_text or "", art.headline, list(art.authors or []), art.published_at
+            )
+        )
+        run.ours_ms.append(ms)
         best = float("inf")
         for _ in range(repeat):
-            tree = parse_html(page.html)
-            _, ms = timed(lambda tree=tree, page=page: extract_article(tree, page.url), 1)
+            tree = parse_html(case.html)
+            _, ms = timed(lambda tree=tree, c=case: extract_article(tree, c.url), 1)
             best = min(best, ms)
-        ours_tree_ms.append(best)
-        out, ms = timed(lambda page=page: traf.extract(page.html, include_comments=False), repeat)
-        traf_text.append(out or "")
-        traf_ms.append(ms)
-    truths = [p.body for p in pages]
-    return {
-        "pages": pages,
-        "ours": scoring.body_score(zip(truths, ours_text, strict=True)),
-        "traf": scoring.body_score(zip(truths, traf_text, strict=True)),
-        "ours_ms": ours_ms,
-        "ours_tree_ms": ours_tree_ms,
-        "traf_ms": traf_ms,
-        "per_page": [
-            (p.page_id, scoring.page_f1(p.body, o), scoring.page_f1(p.body, t))
-            for p, o, t in zip(pages, ours_text, traf_text, strict=True)
-        ],
-    }
-
-
-def run_metadata(fixtures: Path) -> dict[str, Any]:
-    traf = trafilatura_module()
-    pages = scoring.readability_pages(fixtures)
-    counts = {
-        k: [0, 0]
-        for k in (
-            "headline_exact_ours",
-            "headline_exact_traf",
-            "headline_ours",
-            "headline_traf",
-            "author_ours",
-            "author_traf",
-            "date_ours",
-            "date_traf",
+        run.ours_tree_ms.append(best)
+        text, ms = timed(
+            lambda c=case: traf.extract(c.html, url=c.url, include_comments=False), repeat
         )
-    }
-    misses: list[str] = []
-
-    def count(key: str, applies: bool, ok: bool) -> None:
-        if applies:
-            counts[key][0] += int(ok)
-            counts[key][1] += 1
-
-    for page in pages:
-        url = f"https://example.invalid/{page.name}/"
-        ours = extract_article(page.html, url)
-        meta = traf.extract_metadata(page.html)
-        t_title = meta.title if meta else None
-        t_author = [meta.author] if meta and meta.author else []
-        t_date = meta.date if meta else None
-        count(
-            "headline_exact_ours",
-            bool(page.title),
-            scoring.headline_exact(page.title, ours.headline),
+        meta = traf.extract_metadata(case.html, default_url=case.url)
+        run.traf.append(
+            scoring.Output(
+                text or "",
+                meta.title if meta else None,
+                [meta.author] if meta and meta.author else [],
+                meta.date if meta else None,
+            )
         )
-        count("headline_exact_traf", bool(page.title), scoring.headline_exact(page.title, t_title))
-        ok = scoring.headline_match(page.title, ours.headline)
-        count("headline_ours", bool(page.title), ok)
-        if page.title and not ok:
-            misses.append(f"headline {page.name}: {page.title!r} vs {ours.headline!r}")
-        count("headline_traf", bool(page.title), scoring.headline_match(page.title, t_title))
-        ok = scoring.author_match(page.byline, ours.authors)
-        count("author_ours", bool(page.byline), ok)
-        if page.byline and not ok:
-            misses.append(f"author {page.name}: {page.byline!r} vs {ours.authors!r}")
-        count("author_traf", bool(page.byline), scoring.author_match(page.byline, t_author))
-        ok = scoring.date_match(page.published, ours.published_at)
-        count("date_ours", bool(page.published), ok)
-        if page.published and not ok:
-            misses.append(f"date {page.name}: {page.published!r} vs {ours.published_at!r}")
-        count("date_traf", bool(page.published), scoring.date_match(page.published, t_date))
-    return {"counts": counts, "misses": misses, "pages": len(pages)}
+        run.traf_ms.append(ms)
+    return run
 
 
 # ---------------------------------------------------------------------------- profile
@@ -283,53 +244,129 @@ def run_profile(fixtures: Path, repeat: int) -> str:
 # ---------------------------------------------------------------------------- report
 
 
-def body_table(body: dict[str, Any]) -> str:
-    ours, traf = body["ours"], body["traf"]
-    om, tm = statistics.median(body["ours_ms"]), statistics.median(body["traf_ms"])
-    otm = statistics.median(body["ours_tree_ms"])
-    rows = [
-        [
-            "newsarchive `extract_article(html)`",
-            f"{ours.f1:.3f}",
-            f"{ours.precision:.3f}",
-            f"{ours.recall:.3f}",
-            f"{om:.1f}",
-            f"{p95(body['ours_ms']):.1f}",
-            f"{om / tm:.2f}",
-        ],
-        [
-            "newsarchive, tree already parsed (spider)",
-            "same",
-            "",
-            "",
-            f"{otm:.1f}",
-            f"{p95(body['ours_tree_ms']):.1f}",
-            f"{otm / tm:.2f}",
-        ],
-        [
-            "trafilatura `extract(html, include_comments=False)`",
-            f"{traf.f1:.3f}",
-            f"{traf.precision:.3f}",
-            f"{traf.recall:.3f}",
-            f"{tm:.1f}",
-            f"{p95(body['traf_ms']):.1f}",
-            "1.00",
-        ],
-    ]
-    return table(
-        ["extractor", "body F1", "P", "R", "median ms", "p95 ms", "median / trafilatura"], rows
-    )
+def _sub(values: list[Any], keep: list[int]) -> list[Any]:
+    return [values[i] for i in keep]
 
 
-def metadata_table(meta: dict[str, Any]) -> str:
-    c = meta["counts"]
-    rows = [
-        ["headline exact", pct(*c["headline_exact_ours"]), pct(*c["headline_exact_traf"])],
-        ["headline (site-name affix allowed)", pct(*c["headline_ours"]), pct(*c["headline_traf"])],
-        ["author", pct(*c["author_ours"]), pct(*c["author_traf"])],
-        ["published date (day)", pct(*c["date_ours"]), pct(*c["date_traf"])],
-    ]
-    return table(["readability pages", "newsarchive", "trafilatura metadata"], rows)
+def _fmt(value: float | int | None, digits: int = 3) -> str:
+    if value is None:
+        return ""
+    return str(value) if isinstance(value, int) else f"{value:.{digits}f}"
+
+
+def _pct(value: float | int | None) -> str:
+    return "" if value is None else f"{value:.1%}"
+
+
+def corpus_rows(runs: dict[str, Run]) -> list[list[str]]:
+    """Two rows per view (ours, then trafilatura's): the figures of ``scoring.figures``
+    and the median ms, ours also from the parsed tree, with the ratio to trafilatura's."""
+    rows = []
+    for name, corpus, page_type in scoring.VIEWS:
+        if corpus not in runs:
+            continue
+        run = runs[corpus]
+        keep = scoring.view_cases(run.cases, page_type)
+        cases = _sub(run.cases, keep)
+        tm = statistics.median(_sub(run.traf_ms, keep))
+        om = statistics.median(_sub(run.ours_ms, keep))
+        otm = statistics.median(_sub(run.ours_tree_ms, keep))
+        for who, outputs, ms in (
+            ("newsarchive", _sub(run.ours, keep), f"{om:.1f} ({om / tm:.2f}x); tree {otm:.1f}"),
+            ("trafilatura", _sub(run.traf, keep), f"{tm:.1f}"),
+        ):
+            f = scoring.figures(cases, outputs)
+            rows.append(
+                [
+                    name if who == "newsarchive" else "",
+                    who,
+                    str(f["pages"]),
+                    _fmt(f["body_f1"]),
+                    _fmt(f["body_precision"]),
+                    _fmt(f["body_recall"]),
+                    _pct(f["with_found"]),
+                    _pct(f["without_leaked"]),
+                    _fmt(f["empty"]),
+                    _pct(f["headline"]),
+                    _pct(f["author"]),
+                    _pct(f["date"]),
+                    ms,
+                ]
+            )
+    return rows
+
+
+CORPUS_HEADER = [
+    "corpus",
+    "extractor",
+    "pages",
+    "body F1",
+    "P",
+    "R",
+    "with found",
+    "without leaked",
+    "empty",
+    "headline",
+    "author",
+    "date",
+    "median ms (ours / trafilatura)",
+]
+
+
+def worst_pages(runs: dict[str, Run], n: int) -> list[str]:
+    """Ours' worst pages per corpus by kind of failure: empty bodies, lowest body F1 below
+    trafilatura's, without-snippets leaked, with-snippets missed, wrong published date."""
+    lines = []
+    for corpus, run in runs.items():
+        triples = list(zip(run.cases, run.ours, run.traf, strict=True))
+        empty = [c.key for c, o, _ in triples if c.has_content and not o.text.strip()]
+        if empty:
+            lines.append(f"{corpus}: empty body on {len(empty)}: {', '.join(empty[:n])}")
+        low = sorted(
+            (
+                (scoring.page_f1(c.body, o.text), scoring.page_f1(c.body, t.text), c)
+                for c, o, t in triples
+                if c.body
+            ),
+            key=lambda r: r[0] - r[1],
+        )[:n]
+        if low:
+            lines.append(
+                f"{corpus}: body F1 furthest below trafilatura's (ours/theirs): "
+                + ", ".join(f"{c.key[:16]}[{c.page_type}] {of:.2f}/{tf:.2f}" for of, tf, c in low)
+            )
+        for label, snippets, want in (
+            ("leaked without-snippets", "without_snippets", True),
+            ("missed with-snippets", "with_snippets", False),
+        ):
+            counts = sorted(
+                (
+                    (
+                        sum(scoring.snippet_found(s, o.text) == want for s in getattr(c, snippets)),
+                        c.key,
+                    )
+                    for c, o, _ in triples
+                ),
+                reverse=True,
+            )
+            counts = [(k, key) for k, key in counts if k][:n]
+            if counts:
+                lines.append(
+                    f"{corpus}: most {label}: " + ", ".join(f"{key} ({k})" for k, key in counts)
+                )
+        dates = [
+            f"{c.key} {c.published!r} vs {o.published!r}"
+            for c, o, t in triples
+            if c.published
+            and not scoring.date_match(c.published, o.published)
+            and scoring.date_match(c.published, t.published)
+        ]
+        if dates:
+            lines.append(
+                f"{corpus}: date wrong where trafilatura's is right ({len(dates)}): "
+                + "; ".join(dates[:n])
+            )
+    return lines
 
 
 def accuracy_table(sites: dict[str, Accuracy]) -> str:
@@ -341,12 +378,21 @@ def accuracy_table(sites: dict[str, Accuracy]) -> str:
     return table(["field", *sites], rows)
 
 
+CORPORA = ("aeb-dev", "modern-dev", "trafilatura-dev", "readability")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fixtures", type=Path, default=scoring.default_fixtures())
-    parser.add_argument("--repeat", type=int, default=3, help="timing runs per page (best kept)")
+    parser.add_argument("--repeat", type=int, default=2, help="timing runs per page (best kept)")
     parser.add_argument("--no-record", action="store_true", help="do not write docs/benchmarks.md")
-    parser.add_argument("--worst", type=int, default=10, help="list the N worst body pages")
+    parser.add_argument(
+        "--corpus",
+        action="append",
+        choices=CORPORA,
+        help="only this corpus (repeatable; default: all; recording needs all)",
+    )
+    parser.add_argument("--worst", type=int, default=8, help="list the N worst pages per kind")
     parser.add_argument(
         "--profile", action="store_true", help="only print where extraction time goes, by stage"
     )
@@ -355,40 +401,42 @@ def main(argv: list[str] | None = None) -> None:
     if args.profile:
         print(run_profile(fixtures, args.repeat))
         return
+    corpora = args.corpus or list(CORPORA)
+    missing = [c for c in corpora if not (fixtures / c).is_dir()]
+    if missing:
+        sys.exit(f"no {', '.join(missing)} under {fixtures} (pass --fixtures PATH)")
     wp_fixtures = (
         fixtures if (fixtures / "wordpress" / "truth.json").exists() else scoring.REPO_FIXTURES
     )
 
-    body = run_body(fixtures, args.repeat)
-    meta = run_metadata(fixtures)
+    runs = {corpus: run_corpus(fixtures, corpus, args.repeat) for corpus in corpora}
     sites: dict[str, Accuracy] = {
         f"wordpress {k}": v for k, v in wordpress_accuracy(wp_fixtures).items()
     }
     sites["demo site"] = demo_accuracy()
 
-    stamp = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine()}"
     text = "\n\n".join(
         [
             "## Extraction",
-            f"`python -m bench.extraction` ({stamp}; fixtures `{fixtures}`; "
+            f"`python -m bench.extraction` ({report.stamp()}; fixtures `{fixtures}`; "
             f"best of {args.repeat} runs per page)",
-            f"Body, {len(body['pages'])} aeb-dev pages (ScrapingHub shingle F1):",
-            body_table(body),
-            f"Metadata, {meta['pages']} Readability pages (pages with a stated value):",
-            metadata_table(meta),
+            "Every corpus, ours and trafilatura 2.3 in the same run. Body F1/P/R: "
+            "ScrapingHub's shingle method against the reference text (aeb-dev, modern-dev); "
+            "with found / without leaked: the fixtures' snippet rule (modern-dev, "
+            "trafilatura-dev); empty: no body where the truth has one; headline, author, "
+            "date: over the pages that state one (trafilatura: `extract_metadata`); ms: "
+            "median per page from the HTML text (ours also from the parsed tree, as the "
+            "spider passes it).",
+            table(CORPUS_HEADER, corpus_rows(runs)),
             "Sites with their own truth (right/total articles, comments pages merged):",
             accuracy_table(sites),
         ]
     )
     print(text)
-    worst = sorted(body["per_page"], key=lambda r: r[1])[: args.worst]
-    print("\nworst body pages (ours F1, trafilatura F1):")
-    for page_id, of1, tf1 in worst:
-        print(f"  {page_id[:12]}  {of1:.3f}  {tf1:.3f}")
-    print("\nmetadata misses:")
-    for miss in meta["misses"]:
-        print("  " + miss)
-    if not args.no_record:
+    print("\nworst pages (ours):")
+    for line in worst_pages(runs, args.worst):
+        print("  " + line)
+    if not args.no_record and args.corpus is None:
         record(text)
         print(f"\nrecorded in {report.BENCHMARKS}")
 

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -336,3 +336,117 @@ def snippet_score(pages: Iterable[tuple[list[str], list[str], str | None]]) -> S
         s.unwanted += len(without)
         s.leaked += sum(_fold(w) in folded for w in without)
     return s
+
+
+# ---------------------------------------------------------------------------- every corpus at once
+
+# The corpora bench/extraction.py and the quality gate report, in order: a name, the
+# fixture corpus it reads, and which of its pages it keeps (modern-dev twice: its articles,
+# then all its pages).
+VIEWS: tuple[tuple[str, str, str | None], ...] = (
+    ("aeb-dev", "aeb-dev", None),
+    ("modern-dev articles", "modern-dev", "article"),
+    ("modern-dev all", "modern-dev", None),
+    ("trafilatura-dev", "trafilatura-dev", None),
+    ("readability", "readability", None),
+)
+
+
+@dataclass
+class Case:
+    """One labelled page of any corpus, with whatever truth that corpus has."""
+
+    corpus: str
+    key: str
+    url: str
+    html: str
+    page_type: str = "article"
+    body: str | None = None  # reference main text (aeb-dev, modern-dev)
+    with_snippets: list[str] = field(default_factory=list)
+    without_snippets: list[str] = field(default_factory=list)
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+
+    @property
+    def has_content(self) -> bool:
+        """The truth says the page has main text (an empty extraction is then a miss)."""
+        if self.body is not None or self.with_snippets:
+            return bool((self.body or "").strip()) or bool(self.with_snippets)
+        return self.corpus == "readability"
+
+
+@dataclass
+class Output:
+    """What one extractor gave for one page."""
+
+    text: str
+    headline: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+
+
+def corpus_cases(fixtures: Path, corpus: str) -> list[Case]:
+    """Every labelled page of one fixture corpus, as ``Case``s."""
+    if corpus == "aeb-dev":
+        return [Case(corpus, p.page_id, p.url, p.html, body=p.body) for p in aeb_pages(fixtures)]
+    if corpus == "modern-dev":
+        return [
+            Case(
+                corpus, p.page_id, p.url, p.html, p.page_type, p.body,
+                p.with_snippets, p.without_snippets, p.title, p.author, p.published,
+            )
+            for p in modern_pages(fixtures)
+        ]  # fmt: skip
+    if corpus == "trafilatura-dev":
+        return [
+            Case(
+                corpus, p.key, p.url, p.html, "page", None, p.with_snippets,
+                p.without_snippets, p.title, p.author, p.published,
+            )
+            for p in trafilatura_pages(fixtures)
+        ]  # fmt: skip
+    if corpus == "readability":
+        return [
+            Case(
+                corpus, p.name, f"https://example.invalid/{p.name}/", p.html,
+                title=p.title, author=p.byline, published=p.published,
+            )
+            for p in readability_pages(fixtures)
+        ]  # fmt: skip
+    raise ValueError(f"unknown corpus {corpus!r}")
+
+
+def view_cases(cases: list[Case], page_type: str | None) -> list[int]:
+    """Indexes of the cases one view keeps."""
+    return [i for i, c in enumerate(cases) if page_type is None or c.page_type == page_type]
+
+
+def figures(cases: list[Case], outputs: list[Output]) -> dict[str, float | int | None]:
+    """A view's figures for one extractor: body F1/P/R (where the corpus has a reference
+    text), with-snippets found and without-snippets leaked (where it has snippets), empty
+    bodies where the truth has content, and headline/author/published-date accuracy over
+    the pages that state one (None where no page does)."""
+    out: dict[str, float | int | None] = {"pages": len(cases)}
+    bodies = [(c.body, o.text) for c, o in zip(cases, outputs, strict=True) if c.body is not None]
+    if bodies:
+        s = body_score((b or "", t) for b, t in bodies)
+        out.update(body_f1=s.f1, body_precision=s.precision, body_recall=s.recall)
+    else:
+        out.update(body_f1=None, body_precision=None, body_recall=None)
+    snip = snippet_score(
+        (c.with_snippets, c.without_snippets, o.text) for c, o in zip(cases, outputs, strict=True)
+    )
+    out["with_found"] = snip.found_rate if snip.wanted else None
+    out["without_leaked"] = snip.leaked_rate if snip.unwanted else None
+    out["empty"] = sum(
+        c.has_content and not o.text.strip() for c, o in zip(cases, outputs, strict=True)
+    )
+    for name, expected, ok in (
+        ("headline", "title", lambda c, o: headline_match(c.title, o.headline)),
+        ("author", "author", lambda c, o: author_match(c.author, o.authors)),
+        ("date", "published", lambda c, o: date_match(c.published, o.published)),
+    ):
+        pairs = [(c, o) for c, o in zip(cases, outputs, strict=True) if getattr(c, expected)]
+        out[name] = sum(ok(c, o) for c, o in pairs) / len(pairs) if pairs else None
+    return out

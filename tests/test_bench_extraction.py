@@ -25,3 +25,27 @@ def test_profile_restores_the_functions_it_times() -> None:
         pass
     for (stage, name), fn in before.items():
         assert getattr(extraction._STAGES[stage][0], name) is fn
+
+
+def test_figures_score_each_kind_of_truth() -> None:
+    from bench.scoring import Case, Output, figures
+
+    cases = [
+        Case("modern-dev", "a", "https://x.test/a", "", "article", "one two three four five",
+             ["one two"], ["ad text"], "Title A", "Ann Lee", "2025-01-02"),
+        Case("modern-dev", "b", "https://x.test/b", "", "listing", "six seven eight nine ten",
+             ["seven"], [], None, None, None),
+    ]  # fmt: skip
+    outputs = [
+        Output("one two three four five ad text", "Title A", ["Ann Lee"], "2025-01-02T10:00:00"),
+        Output("   "),
+    ]
+    f = figures(cases, outputs)
+    assert f["pages"] == 2
+    assert f["empty"] == 1  # b has a reference text and got nothing
+    assert f["with_found"] == 0.5 and f["without_leaked"] == 1.0
+    assert (f["headline"], f["author"], f["date"]) == (1.0, 1.0, 1.0)  # only a states them
+    assert f["body_recall"] == 0.5  # a fully, b not at all
+    readability = figures([Case("readability", "r", "u", "")], [Output("")])
+    assert readability["body_f1"] is None and readability["empty"] == 1
+    assert readability["headline"] is None

@@ -1,10 +1,16 @@
 """Quality gate: our extractor over the copied benchmark pages must not fall below the floors
 pinned in ``tests/quality_floors.json``.
 
-Figures (bench/scoring.py computes them the same way as ``python -m bench.extraction``):
+Figures (``bench.scoring.figures``, the same function ``python -m bench.extraction`` prints
+beside trafilatura's), per corpus of ``bench.scoring.VIEWS``, named ``<corpus>_<figure>``:
 
-- body F1, precision and recall on the 88 aeb-dev pages (ScrapingHub's shingle method);
-- headline, author and published-date accuracy on Mozilla Readability's 130 pages;
+- aeb-dev (88 pages), modern-dev articles (234) and all modern-dev pages (482): body F1,
+  precision and recall (ScrapingHub's shingle method);
+- modern-dev and trafilatura-dev (499 pages): with-snippets found and without-snippets
+  leaked (a ceiling);
+- every corpus: empty bodies where the truth has content (a ceiling); headline, author and
+  published-date accuracy where the corpus states them (modern-dev, trafilatura-dev,
+  Mozilla Readability's 130 pages);
 - comments on the aeb pages whose comments are in the HTML: records, authors and dates
   found, comment text leaking into ``body_text`` (a ceiling), and pages naming the script
   widget that loads their comments.
@@ -30,18 +36,52 @@ FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text("u
 COMMENT_PAGES = ("0e014df693f1", "232a43fb15ab", "3252222e61fe", "3c6d3381ef52", "4219d096902d")
 
 
+# which of ``scoring.figures`` the gate pins, per view
+_PINNED = {
+    "aeb-dev": ("body_f1", "body_precision", "body_recall", "empty"),
+    "modern-dev articles": (
+        "body_f1", "body_precision", "body_recall", "with_found", "without_leaked", "empty",
+        "headline", "author", "date",
+    ),
+    "modern-dev all": (
+        "body_f1", "body_precision", "body_recall", "with_found", "without_leaked", "empty",
+        "headline", "author", "date",
+    ),
+    "trafilatura-dev": ("with_found", "without_leaked", "empty", "headline", "author", "date"),
+    "readability": ("empty", "headline", "author", "date"),
+}  # fmt: skip
+
+
+def _prefix(view: str) -> str:
+    return view.replace("-dev", "").replace(" ", "_")
+
+
 @cache
 def figures() -> dict[str, float]:
     out: dict[str, float] = {}
-    pages = scoring.aeb_pages(FIXTURES)
-    articles = {p.page_id: extract_article(p.html, p.url) for p in pages}
-    body = scoring.body_score((p.body, articles[p.page_id].body_text or "") for p in pages)
-    out.update(aeb_body_f1=body.f1, aeb_body_precision=body.precision, aeb_body_recall=body.recall)
+    articles: dict[str, Any] = {}
+    for corpus in {corpus for _, corpus, _ in scoring.VIEWS}:
+        cases = scoring.corpus_cases(FIXTURES, corpus)
+        arts = [extract_article(c.html, c.url) for c in cases]
+        if corpus == "aeb-dev":
+            articles = {c.key: a for c, a in zip(cases, arts, strict=True)}
+        outputs = [
+            scoring.Output(a.body_text or "", a.headline, list(a.authors or []), a.published_at)
+            for a in arts
+        ]
+        for view, view_corpus, page_type in scoring.VIEWS:
+            if view_corpus != corpus:
+                continue
+            keep = scoring.view_cases(cases, page_type)
+            f = scoring.figures([cases[i] for i in keep], [outputs[i] for i in keep])
+            for name in _PINNED[view]:
+                value = f[name]
+                assert value is not None, f"{view} has no {name}"
+                out[f"{_prefix(view)}_{name}"] = value
 
     comments = [
-        (articles[p.page_id], c) for p in pages if p.page_id.startswith(COMMENT_PAGES)
-        for c in articles[p.page_id].comments
-    ]  # fmt: skip
+        (a, c) for key, a in articles.items() if key.startswith(COMMENT_PAGES) for c in a.comments
+    ]
     out["aeb_comments"] = len(comments)
     out["aeb_comments_with_author"] = sum(bool(c.author) for _, c in comments)
     out["aeb_comments_with_date"] = sum(
@@ -53,20 +93,6 @@ def figures() -> dict[str, float]:
     out["aeb_widget_pages"] = sum(
         a.comments_source not in (None, "none", "html") for a in articles.values()
     )
-
-    tallies: dict[str, list[int]] = {"headline": [0, 0], "author": [0, 0], "date": [0, 0]}
-    for page in scoring.readability_pages(FIXTURES):
-        a = extract_article(page.html, f"https://example.invalid/{page.name}/")
-        for key, expected, ok in (
-            ("headline", page.title, scoring.headline_match(page.title, a.headline)),
-            ("author", page.byline, scoring.author_match(page.byline, a.authors)),
-            ("date", page.published, scoring.date_match(page.published, a.published_at)),
-        ):
-            if expected:
-                tallies[key][0] += int(ok)
-                tallies[key][1] += 1
-    for key, (right, total) in tallies.items():
-        out[f"readability_{key}"] = right / total
     return out
 
 

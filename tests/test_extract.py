@@ -76,10 +76,36 @@ def test_opengraph_and_meta_when_there_is_no_jsonld() -> None:
         ("von Jana Weiß", ["Jana Weiß"]),
         ("By Ana Lima | May 2, 2024", ["Ana Lima"]),
         ("View all posts by Ana", []),
+        ("Geschrieben vonElisa Marvena", ["Elisa Marvena"]),
+        ("Erstellt von Andri Bryner", ["Andri Bryner"]),
+        ("Redaktion 23. Juli 2022", ["Redaktion"]),
+        ("AFP/The Local - news@example.invalid Published", ["AFP/The Local"]),
     ],
 )
 def test_bylines_split_into_names(byline: str, names: list[str]) -> None:
     assert split_authors(byline) == names
+
+
+_PROSE = "<p>" + "The council approved the new bridge after a long debate. " * 8 + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ('<div class="authorbox"><strong>von</strong> <span>Dennis Kochinky</span></div>',
+         ["Dennis Kochinky"]),
+        ('<section><div>Text: <span class="c-article-card__author">Ursula Eggers</span></div>'
+         "</section>", ["Ursula Eggers"]),
+        ('<ul class="author clipboard"><li>Stefan Loibl</li></ul>', ["Stefan Loibl"]),
+        # what only looks like a byline is not one
+        ('<div class="author-bio"><p>Ann writes about cities and more.</p></div>', []),
+        ('<aside><span class="author">Sidebar Person</span></aside>', []),
+        ('<div class="comments"><span class="comment-author">Rea Der</span></div>', []),
+    ],
+)  # fmt: skip
+def test_a_class_token_of_any_theme_marks_the_byline(byline: str, names: list[str]) -> None:
+    html = f"<html><body><article><h1>Bridge approved</h1>{byline}{_PROSE}</article></body></html>"
+    assert extract_article(html, URL).authors == names
 
 
 @pytest.mark.parametrize(

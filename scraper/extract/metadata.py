@@ -226,23 +226,56 @@ def _rel_author_links(ix: PageIndex) -> list[HtmlElement]:
 
 
 _CMS_AUTHORS: list[Query] = [
-    # WordPress block themes
-    lambda ix: ix.containing("class", "wp-block-post-author__name"),
-    # WordPress classic themes: the byline link (not "View all of X's posts"):
+    # the byline's link to the author's page (not "View all of X's posts"):
     # //*[token byline]//a[contains(@rel,'author') or contains(@class,'url')]
     lambda ix: [
         a
         for a in ix.under(ix.with_token("class", "byline"), "a")
         if "author" in (a.get("rel") or "") or "url" in (a.get("class") or "")
     ],
-    _class_under("author-bio", "author-title"),
-    # tagDiv Newspaper, JNews, other news themes
-    _links_under("td-post-author-name"),
-    lambda ix: ix.containing("class", "tdb-author-name"),
-    _links_under("jeg_meta_author"),
     # //article//a[@rel='author']
     lambda ix: [a for a in _rel_author_links(ix) if _inside(a, "article")],
 ]
+
+# a class token that marks an author's name in any theme ("author", "post-author__name",
+# "byline", "autor", "c-article-card__author", "authorbox"), and the ones that mark
+# something about an author instead (a biography, an avatar, a "more by" list)
+_AUTHOR_MARK = re.compile(r"author|byline|autor|auteur|verfasser")
+_NOT_AUTHOR_MARK = re.compile(
+    r"bio|about|avatar|image|img|photo|pic|desc|social|follow|more|list|comment|"
+    r"label|info|link|job|role|position|bild|date|time"
+)
+# regions whose author names are not the page's author
+_NOT_AUTHOR_REGION = re.compile(r"comment|related|sidebar|widget|teaser|recommend", re.I)
+_NOT_AUTHOR_TAGS = frozenset({"aside", "nav", "footer", "script", "style", "noscript"})
+
+
+def _marked_authors(ix: PageIndex) -> list[HtmlElement]:
+    """Short elements a class token marks as the author's name, in document order, outside
+    comments, asides and lists of other articles: what a theme prints as its byline."""
+    out: list[HtmlElement] = []
+    candidates = set()
+    for part in ("author", "byline", "autor", "auteur", "verfasser"):
+        candidates.update(ix.containing("class", part))
+    for el in ix.in_order(candidates):
+        tokens = (el.get("class") or "").lower().split()
+        if not any(
+            _AUTHOR_MARK.search(t) and not _NOT_AUTHOR_MARK.search(t) for t in tokens
+        ):
+            continue
+        text = element_text(el, keep_br=False)
+        if not text or len(text) > 100:
+            continue
+        if any(
+            anc.tag in _NOT_AUTHOR_TAGS
+            or _NOT_AUTHOR_REGION.search(f"{anc.get('class') or ''} {anc.get('id') or ''}")
+            for anc in el.iterancestors()
+        ):
+            continue
+        out.append(el)
+    return out
+
+
 _GENERIC_AUTHORS: list[Query] = [
     # //*[contains(@class,'byline')]//a[contains(@href,'author') or contains(@href,'/people/')]
     lambda ix: [
@@ -250,18 +283,18 @@ _GENERIC_AUTHORS: list[Query] = [
         for a in ix.under(ix.containing("class", "byline"), "a")
         if "author" in (a.get("href") or "") or "/people/" in (a.get("href") or "")
     ],
-    lambda ix: ix.in_order(
-        ix.containing("class", "author-name") + ix.containing("class", "author__name")
-    ),
+    _marked_authors,
     _rel_author_links,
     lambda ix: ix.containing("class", "byline"),
 ]
 # "By", "Text by", "von", "Autor:", ... before the names, in the languages we read
 _BY = re.compile(
     r"^\s*(?:(?:(?:written|posted|published|text|words|story|reporting|article)\s+)?by"
-    r"|von|par|por|di|door|av|af|przez|napisał[a]?|автор[:\s]|yazan"
+    r"|(?:(?:geschrieben|erstellt|verfasst)\s+)?von|par|por|di|door|av|af|przez|napisał[a]?"
+    r"|автор[:\s]|yazan"
     r"|(?:author|autor(?:in)?|auteur|autore|text|texte|tekst|yazar|автор|kirjoittaja|szerző)"
-    r"\s*[:：])\s*:?\s+",
+    r"\s*[:：])\s*:?\s+"
+    r"|^\s*(?:geschrieben|erstellt|verfasst)\s+von(?=\w)",
     re.I,
 )
 _SPLIT_AUTHORS = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\bи\b)\s*")
@@ -269,7 +302,7 @@ _NOT_A_NAME = re.compile(r"view all|posts by|more from|follow|^\d|https?://|@", 
 
 
 _WEEKDAY_END = re.compile(
-    r"[\s,|•·—–-]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|"
+    r"[\s,|•·—–-]*(?<!\w)(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|"
     r"donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
     r"lunes|martes|miércoles|jueves|viernes|sábado|domingo|on|am|le|el|il|op|den)?[\s,|•·—–-]*$",
     re.I,
@@ -283,7 +316,7 @@ def split_authors(text: str) -> list[str]:
     start = date_start(text) if _YEARISH.search(text) else None
     if start is not None:  # "A and B Monday, November 18, 2019" → "A and B"
         text = _WEEKDAY_END.sub("", text[:start])
-    text = re.split(r"\s+(?:[|•·]|—|–)\s+", text)[0]  # "By A | March 3" → "By A"
+    text = re.split(r"\s+(?:[|•·-]|—|–)\s+", text)[0]  # "By A | March 3" → "By A"
     names = []
     for part in _SPLIT_AUTHORS.split(text):
         part = part.strip(" .:")

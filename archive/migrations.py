@@ -284,3 +284,80 @@ def m301_capture_dictionaries(db: Database) -> None:
         "ALTER TABLE capture_bodies ADD COLUMN dictionary_id INTEGER "
         "REFERENCES capture_dictionaries(id)"
     )
+
+
+# -- issue #10: URL keys in w3lib's canonical form (m4NN) ---------------------------------
+
+
+def _rekey(db: Database, table: str, column: str, new_key: dict[str, str]) -> None:
+    """Rewrite ``table.column`` to its new keys; where the new key is taken (two old
+    forms of one URL), the row already under it stays and the other is dropped."""
+    for old, new in new_key.items():
+        db.execute(
+            f"UPDATE OR IGNORE [{table}] SET [{column}] = ? WHERE [{column}] = ?", [new, old]
+        )
+        db.execute(f"DELETE FROM [{table}] WHERE [{column}] = ?", [old])
+
+
+@migrations(name="m401_w3lib_url_keys")
+def m401_w3lib_url_keys(db: Database) -> None:
+    # Keys were canonicalised by hand (raw UTF-8 paths, percent-escapes as found); they
+    # are now w3lib's canonical form (scraper/extract/urls.py), so the same article
+    # linked percent-encoded and raw has one key. Two rows that now share a key are one
+    # article: the one fetched last stays in ``articles``, the other becomes an earlier
+    # version in ``article_versions`` (nothing is lost); their comments, links and
+    # versions move to the shared key (a comment both hold is kept once).
+    import json
+
+    from scraper.extract.urls import canonicalize_url
+
+    def changed(values: list[str | None]) -> dict[str, str]:
+        out = {}
+        for value in values:
+            if value and canonicalize_url(value) != value:
+                out[value] = canonicalize_url(value)
+        return out
+
+    columns = [c.name for c in db["articles"].columns]
+    rows = [dict(zip(columns, r, strict=True)) for r in db.execute("SELECT * FROM articles")]
+    groups: dict[str, list[dict[str, object]]] = {}
+    for row in rows:
+        groups.setdefault(canonicalize_url(str(row["canonical_url"])), []).append(row)
+    now = db.execute("SELECT strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')").fetchone()[0]
+    losers: list[str] = []
+    for key, group in groups.items():
+        group.sort(key=lambda r: (str(r.get("fetched_at") or ""), r["canonical_url"] == key))
+        for loser in group[:-1]:
+            losers.append(str(loser["canonical_url"]))
+            db["article_versions"].insert(
+                {
+                    "canonical_url": group[-1]["canonical_url"],
+                    "snapshot": json.dumps(loser, ensure_ascii=False),
+                    "content_hash": loser["content_hash"],
+                    "fetched_at": loser.get("fetched_at"),
+                    "replaced_at": now,
+                    "changed_fields": json.dumps(["canonical_url"]),
+                    "chars_added": 0,
+                    "chars_removed": 0,
+                    "crawl_id": None,
+                }
+            )
+    # rows move between keys before their articles row does: checked at commit
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    article_keys = changed([str(r["canonical_url"]) for r in rows])
+    for table, column in (
+        ("comments", "article_url"),
+        ("links", "from_url"),
+        ("article_versions", "canonical_url"),
+    ):
+        _rekey(db, table, column, article_keys)
+    for loser_key in losers:  # its state is in article_versions, its children moved
+        db.execute("DELETE FROM articles WHERE canonical_url = ?", [loser_key])
+    _rekey(db, "articles", "canonical_url", article_keys)
+    # the chain joins on links.to_url; articles.prev_url/next_url stay as the page gave them
+    values = [r[0] for r in db.execute("SELECT DISTINCT to_url FROM links")]
+    for old, new in changed(values).items():
+        db.execute("UPDATE links SET to_url = ? WHERE to_url = ?", [new, old])
+    for table, column in (("frontier", "key"), ("fetch_state", "url")):
+        values = [r[0] for r in db.execute(f"SELECT [{column}] FROM [{table}]")]
+        _rekey(db, table, column, changed(values))

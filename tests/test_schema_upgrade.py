@@ -95,3 +95,96 @@ def test_upgraded_archive_takes_new_writes(tmp_path: Path, sample_articles: list
     (snapshot,) = db.execute("select snapshot from article_versions").fetchone()
     assert json.loads(snapshot)["headline"] == "Council approves budget for the Zürich tram"
     db.close()
+
+
+RAW = "http://127.0.0.1:8000/2024/05/zürich-stimmt-ab/"
+ENCODED = "http://127.0.0.1:8000/2024/05/z%c3%bcrich-stimmt-ab/"
+KEY = "http://127.0.0.1:8000/2024/05/z%C3%BCrich-stimmt-ab/"
+NEIGHBOUR = "http://127.0.0.1:8000/2024/05/bern-baut/"
+
+
+def test_url_keys_migrate_to_one_form_and_duplicates_merge(tmp_path: Path) -> None:
+    """An archive keyed by the hand-written form holds one article twice (raw and
+    percent-encoded): after the upgrade it is one row under w3lib's key, the older state
+    an earlier version, every comment, link and frontier entry under the same key."""
+    path = tmp_path / "old.db"
+    db = Database(path)
+    migrations.apply(db, stop_before="m401_w3lib_url_keys")
+    seen = "2024-05-03T08:00:00+00:00"
+    with db.atomic():
+        db["crawls"].insert({"id": 1, "started_at": seen, "status": "finished"})
+        for url, fetched, headline in (
+            (RAW, "2024-05-03T08:00:00", "Old"),
+            (ENCODED, "2024-05-04T08:00:00", "New"),
+        ):
+            db["articles"].insert(
+                {
+                    "canonical_url": url,
+                    "url": url,
+                    "headline": headline,
+                    "fetched_at": fetched,
+                    "first_seen_at": seen,
+                    "content_hash": headline,
+                    "crawl_id": 1,
+                    "prev_url": NEIGHBOUR if url == ENCODED else None,
+                }
+            )
+        db["articles"].insert(
+            {
+                "canonical_url": NEIGHBOUR,
+                "url": NEIGHBOUR,
+                "next_url": RAW,
+                "first_seen_at": seen,
+                "content_hash": "n",
+                "crawl_id": 1,
+            }
+        )
+        db["comments"].insert_all(
+            [
+                {"article_url": RAW, "comment_id": "1", "text": "first", "first_seen_at": seen},
+                {"article_url": ENCODED, "comment_id": "1", "text": "first", "first_seen_at": seen},
+                {"article_url": RAW, "comment_id": "2", "text": "only raw", "first_seen_at": seen},
+            ]
+        )
+        db["links"].insert_all(
+            [
+                {"from_url": NEIGHBOUR, "rel": "next", "to_url": RAW, "first_seen_at": seen},
+                {"from_url": RAW, "rel": "prev", "to_url": NEIGHBOUR, "first_seen_at": seen},
+            ]
+        )
+        db["frontier"].insert(
+            {
+                "key": RAW,
+                "url": RAW,
+                "kind": "article",
+                "meta": "{}",
+                "state": "done",
+                "added_at": seen,
+            }
+        )
+        db["fetch_state"].insert({"url": ENCODED, "status": 200, "checked_at": seen})
+    db.close()  # fmt: skip
+
+    db = open_archive(path)
+    assert not migrations.pending(db)
+    articles = {r["canonical_url"]: r for r in db.query("select * from articles")}
+    assert set(articles) == {KEY, NEIGHBOUR}
+    assert articles[KEY]["headline"] == "New"  # the one fetched last
+    assert articles[NEIGHBOUR]["next_url"] == RAW  # as the page gave it; links join
+    (version,) = db.query("select * from article_versions")
+    assert version["canonical_url"] == KEY
+    assert json.loads(version["snapshot"])["headline"] == "Old"
+    comments = db.query("select article_url, comment_id from comments order by comment_id")
+    assert [(r["article_url"], r["comment_id"]) for r in comments] == [(KEY, "1"), (KEY, "2")]
+    links = {(r["from_url"], r["rel"], r["to_url"]) for r in db.query("select * from links")}
+    assert links == {(NEIGHBOUR, "next", KEY), (KEY, "prev", NEIGHBOUR)}
+    assert [r["key"] for r in db.query("select key from frontier")] == [KEY]
+    assert [r["url"] for r in db.query("select url from fetch_state")] == [KEY]
+    assert db.execute("pragma foreign_key_check").fetchall() == []
+    assert db.execute("pragma integrity_check").fetchone() == ("ok",)
+    found = db.execute(
+        "select canonical_url from articles_fts join articles on articles.rowid = "
+        "articles_fts.rowid where articles_fts match 'New'"
+    ).fetchall()
+    assert found == [(KEY,)]
+    db.close()

@@ -1,9 +1,14 @@
-"""URL normalisation: the canonical form articles are deduplicated by."""
+"""URL normalisation on w3lib: the one form articles, links and the frontier are keyed by
+(``canonicalize_url``), and link targets made safe to request (``absolute_url``)."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url as w3lib_canonicalize_url
+from w3lib.url import safe_url_string, url_query_cleaner
 
 # Query parameters that only track the visitor and never change the page.
 TRACKING_PARAMS = frozenset(
@@ -36,30 +41,45 @@ def _is_tracking(name: str) -> bool:
     return lname in TRACKING_PARAMS or lname.startswith(TRACKING_PREFIXES)
 
 
+def _without_tracking(url: str) -> str:
+    """``url`` without its tracking parameters (w3lib's ``url_query_cleaner``; the
+    prefixes, ``utm_*`` and the like, are matched here) and without its fragment."""
+    query = urlsplit(url).query
+    if not query:
+        return url.split("#", 1)[0]
+    names = sorted({k for k, _ in parse_qsl(query, keep_blank_values=True) if _is_tracking(k)})
+    return url_query_cleaner(url, names, remove=True, unique=False)
+
+
+@lru_cache(maxsize=65536)
 def strip_tracking(url: str) -> str:
-    """Drop tracking parameters and the fragment; keep everything else as it is."""
-    parts = urlsplit(url)
-    query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
-    ]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+    """The URL to request: tracking parameters and the fragment dropped, the rest in
+    the archive's key form (``canonicalize_url``), so a request and its key agree."""
+    return canonicalize_url(url)
 
 
+@lru_cache(maxsize=65536)
 def canonicalize_url(url: str) -> str:
-    """The form two URLs of one article share: scheme and host lower-cased, default port
-    dropped, tracking parameters and fragment removed, remaining parameters sorted, an
-    empty path written as ``/``."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    port = parts.port
-    netloc = host
-    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
-        netloc = f"{host}:{port}"
-    query = sorted(
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
-    )
-    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
+    """The one form of an article's URL: archive keys, frontier keys, link targets and
+    canonical URLs. w3lib's ``canonicalize_url`` (percent-encoding normalised, UTF-8
+    paths percent-encoded, IDN hosts in punycode, parameters sorted, fragment dropped),
+    with tracking parameters removed, the default port and any user info dropped, and
+    an empty path written as ``/``. Idempotent: a key canonicalises to itself."""
+    url = url.strip()
+    try:
+        canonical = w3lib_canonicalize_url(_without_tracking(url))
+    except ValueError:  # an unparsable port or host: the URL as given, safely quoted
+        return safe_url_string(url)
+    parts = urlsplit(canonical)
+    scheme, host = parts.scheme, (parts.hostname or "")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = f"[{host}]" if ":" in host else host
+    if port and (scheme, port) not in (("http", 80), ("https", 443)):
+        netloc = f"{netloc}:{port}"
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
 
 
 _COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$")
@@ -84,10 +104,11 @@ def absolute_url(base: str, href: str | None) -> str | None:
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
         return None
     try:
-        url = urljoin(base, href)
+        url = safe_url_string(urljoin(base, href))
+        scheme = urlsplit(url).scheme
     except ValueError:
         return None
-    if urlsplit(url).scheme not in ("http", "https"):
+    if scheme not in ("http", "https"):
         return None
     return url
 

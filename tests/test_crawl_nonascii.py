@@ -1,0 +1,102 @@
+"""A site whose slugs are not ASCII, linked percent-encoded from one neighbour and raw from
+another or from the page's own canonical link: the crawl archives each article once, under
+one key, and the prev/next chain joins whole."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from scraper.extract.urls import canonicalize_url
+from tests.crawling import db_rows, run_crawl
+
+# (path as written on disk, headline); chain order oldest first
+ARTICLES = [
+    ("/2024/05/bern-baut/", "Bern baut eine neue Brücke"),
+    ("/2024/05/zürich-stimmt-ab/", "Zürich stimmt über den Tunnel ab"),
+    ("/2024/05/genève-vote/", "Genève vote sur le budget"),
+    ("/2024/05/łódź-wybiera/", "Łódź wybiera nowy zarząd"),
+]
+PROSE = "<p>" + "Der Rat hat am Dienstag nach langer Debatte zugestimmt. " * 10 + "</p>"
+
+
+def _encoded(path: str, upper: bool) -> str:
+    """``path`` percent-encoded, the escapes in upper or lower case (sites write both)."""
+    quoted = quote(path)
+    return quoted if upper else re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), quoted)
+
+
+def _forms(i: int) -> str:
+    """Article i's address in one of its three spellings: raw, lower-case or upper-case
+    escapes, in turn."""
+    path = ARTICLES[i][0]
+    return (path, _encoded(path, upper=False), _encoded(path, upper=True))[i % 3]
+
+
+def _page(i: int, base: str) -> str:
+    """Article i: its canonical link in spelling i, its older neighbour in the next
+    spelling along, its newer neighbour raw."""
+    headline = ARTICLES[i][1]
+    links = []
+    if i > 0:
+        older = _encoded(ARTICLES[i - 1][0], upper=i % 2 == 0)
+        links.append(f'<a rel="prev" href="{older}">{ARTICLES[i - 1][1]}</a>')
+    if i + 1 < len(ARTICLES):
+        links.append(f'<a rel="next" href="{ARTICLES[i + 1][0]}">{ARTICLES[i + 1][1]}</a>')
+    return (
+        f'<!doctype html><html lang="de"><head><meta charset="utf-8"><title>{headline}</title>'
+        f'<link rel="canonical" href="{base}{_forms(i)}">'
+        '<meta property="og:type" content="article">'
+        f'<meta property="article:published_time" content="2024-05-0{i + 1}T08:00:00+02:00">'
+        f"</head><body><article><h1>{headline}</h1>{PROSE}</article>"
+        f'<nav class="post-navigation">{" ".join(links)}</nav></body></html>'
+    )
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[str]:
+    root = tmp_path / "site"
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(root)))
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    for i, (path, _) in enumerate(ARTICLES):
+        folder = root / path.strip("/")
+        folder.mkdir(parents=True)
+        (folder / "index.html").write_text(_page(i, base), "utf-8")
+    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n", "utf-8")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("start", [0, 2])
+def test_non_ascii_slugs_keep_the_chain_whole(site: str, tmp_path: Path, start: int) -> None:
+    db = tmp_path / "archive.db"
+    result = run_crawl(site + _encoded(ARTICLES[start][0], upper=False), db)
+    assert result.returncode == 0, result.stderr[-2000:]
+    keys = {canonicalize_url(site + path) for path, _ in ARTICLES}
+    rows = db_rows(db, "select canonical_url, headline from articles")
+    assert sorted(r["canonical_url"] for r in rows) == sorted(keys)
+    assert {r["headline"] for r in rows} == {h for _, h in ARTICLES}
+    links = db_rows(db, "select from_url, rel, to_url from links")
+    assert len(links) == 2 * (len(ARTICLES) - 1)
+    assert {r["to_url"] for r in links} <= keys  # every link lands on an archived key
+    (crawl,) = db_rows(db, "select chain from crawls")
+    chain = json.loads(crawl["chain"])
+    assert chain["segments"] == 1 and not chain["breaks"], chain

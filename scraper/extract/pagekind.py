@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from .pageindex import PageIndex, page_index
@@ -86,6 +87,8 @@ _OTHER_TYPES = {
     "recipe",
     "course",
 }
+# Blocks an article page often carries beside its article type.
+_WEAK_OTHER = {"faqpage", "product", "productgroup", "event", "recipe", "course", "review"}
 # Types that only describe the site or a part of a page, never the page's main thing.
 _PAGE_TYPES = {"webpage", "website"}
 
@@ -108,6 +111,8 @@ def _walk_types(data: Any, out: list[str], depth: int = 0) -> None:
             _walk_types(item, out, depth + 1)
     elif isinstance(data, dict):
         out.extend(_type_names(data.get("@type")))
+        if data.get("datePublished"):
+            out.append("@dated")
         graph = data.get("@graph")
         if graph is not None:
             _walk_types(graph, out, depth + 1)
@@ -179,6 +184,17 @@ _LEGAL = re.compile(
 )
 # A dated address with a slug after the date: /2024/05/some-story/, /2024/05/17/story.html
 _DATED_SLUG = re.compile(r"/(?:19|20)\d\d/\d{1,2}/(?:\d{1,2}/)?[^/]*[^/\d][^/]*/?$")
+# Forum threads and documentation by the address shapes forum and documentation software
+# use: /threads/…, viewtopic.php, showthread.php, /t/slug/123, item?id=; docs.host, /docs/.
+_FORUM = re.compile(
+    r"/(?:threads?|topics?/\d+|t/[^/]+/\d+)(?:/|$)|/(?:viewtopic|showthread|viewthread)\.php$",
+    re.I,
+)
+_FORUM_HOST = re.compile(r"^(?:forums?|bbs|community|discuss|discourse)\.", re.I)
+_DOCS = re.compile(
+    r"/(?:docs?|documentation|manual|reference|api|userguide|usersguide|wiki)/", re.I
+)
+_DOCS_HOST = re.compile(r"^(?:docs?|developer|developers|wiki|learn)\.", re.I)
 _ROOTS = {"", "/", "/index.html", "/index.htm", "/index.php", "/home", "/home/"}
 
 
@@ -228,6 +244,46 @@ def _text_len(el: HtmlElement) -> int:
     return len(" ".join(el.text_content().split()))
 
 
+_MUTE = _SKIP | _BOILER
+
+
+def _text_mass(body: HtmlElement) -> tuple[int, int]:
+    """Characters of text outside links and of link text, in ``body`` outside scripts,
+    forms and the page's nav/header/footer/aside regions (whitespace runs count once)."""
+    text = links = 0
+    muted = linked = 0
+    for event, el in etree.iterwalk(body, events=("start", "end")):
+        tag = el.tag
+        if not isinstance(tag, str):
+            if event == "end" and el.tail and not muted:
+                n = len(el.tail.split())
+                text, links = (text, links + n) if linked else (text + n, links)
+            continue
+        if event == "start":
+            if tag in _MUTE:
+                muted += 1
+            elif tag == "a":
+                linked += 1
+            if el.text and not muted:
+                n = len(" ".join(el.text.split()))
+                if linked:
+                    links += n
+                else:
+                    text += n
+        else:
+            if tag in _MUTE:
+                muted -= 1
+            elif tag == "a":
+                linked -= 1
+            if el.tail and not muted:
+                n = len(" ".join(el.tail.split()))
+                if linked:
+                    links += n
+                else:
+                    text += n
+    return text, links
+
+
 def _shape(ix: PageIndex, url: str) -> _Shape:
     shape = _Shape()
     host = urlsplit(url).netloc.lower()
@@ -261,14 +317,7 @@ def _shape(ix: PageIndex, url: str) -> _Shape:
 
     body = ix.tagged("body")
     if body:
-        total = _text_len(body[0])
-        links = sum(_text_len(a) for a in ix.tagged("a"))
-        skipped = sum(_text_len(el) for el in boiler if not in_boiler(el))
-        skipped += sum(
-            _text_len(el) for tag in ("script", "style", "noscript") for el in ix.tagged(tag)
-        )
-        shape.text = max(0, total - links - skipped)
-        shape.link_text = links
+        shape.text, shape.link_text = _text_mass(body[0])
 
     # The prose: paragraphs grouped by parent; the parent with the most paragraph text.
     mass: dict[HtmlElement, list[int]] = {}
@@ -330,37 +379,51 @@ def classify_page(
     arts = [t for t in declared if t in _ARTICLE_TYPES]
     lists = [t for t in declared if t in _LISTING_TYPES]
     others = [t for t in declared if t in _OTHER_TYPES]
+    strong = [t for t in others if t not in _WEAK_OTHER]
     src = "json-ld" if jsonld else "microdata"
     shape = _shape(ix, url)
     dense = shape.prose >= 1200 and shape.prose_links < 0.3 and shape.paragraphs >= 3
+    parts = urlsplit(url)
+    host, path = parts.hostname or "", parts.path
 
-    if others and not arts:
-        return PageKind("other", f"{src} {_show(others[0])}")
+    if strong and not arts:
+        return PageKind("other", f"{src} {_show(strong[0])}")
     url_kind = _url_kind(url)
     if root:
         return PageKind("listing", "site root")
     if url_kind is not None and url_kind[0] == "listing":
         return PageKind(*url_kind)
-    if lists and not arts:
+    if lists and not arts and not dense:
         return PageKind("listing", f"{src} {_show(lists[0])}")
     if arts:
-        if others and not dense:
-            return PageKind("other", f"{src} {_show(others[0])}")
+        # An article type beside an FAQ, product or list block is still the article;
+        # beside a forum thread or a docs type it is the page's frame.
+        if strong:
+            return PageKind("other", f"{src} {_show(strong[0])}")
         return PageKind("article", f"{src} {_show(arts[0])}")
+    if others and not dense:  # FAQ or product blocks alone
+        return PageKind("other", f"{src} {_show(others[0])}")
     if url_kind is not None:
         return PageKind(*url_kind)
-    if shape.teasers >= 6 and not dense:
-        return PageKind("listing", f"repeated teasers ({shape.teasers})")
+    if _FORUM.search(path) or _FORUM_HOST.match(host):
+        return PageKind("other", "forum address")
     og = _og_type(ix)
     if og == "article":
+        if shape.teasers >= 6 and not dense and shape.link_text > 2 * shape.text:
+            return PageKind("listing", f"repeated teasers ({shape.teasers})")
         return PageKind("article", "og:type article")
+    dated_slug = bool(_DATED_SLUG.search(urlsplit(strip_comment_page(url)).path))
+    if not dated_slug and (_DOCS.search(path) or _DOCS_HOST.match(host)):
+        return PageKind("other", "documentation address")
+    if shape.teasers >= 6 and not dense:
+        return PageKind("listing", f"repeated teasers ({shape.teasers})")
     if dense:
         return PageKind("article", f"prose body ({shape.prose} chars)")
     if shape.teasers >= 4:
         return PageKind("listing", f"repeated teasers ({shape.teasers})")
     if shape.prose >= 600 and shape.prose_links < 0.3:
         return PageKind("article", f"prose body ({shape.prose} chars)")
-    if _DATED_SLUG.search(urlsplit(strip_comment_page(url)).path):
+    if dated_slug:
         return PageKind("article", "dated address with a slug")
     if shape.text >= 500 and shape.link_text < shape.text:
         return PageKind("article", f"text mass ({shape.text} chars)")

@@ -356,6 +356,34 @@ def _og_type(ix: PageIndex) -> str | None:
     return None
 
 
+_DATE_META = {
+    "article:published_time",
+    "og:article:published_time",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "datepublished",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.date",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+}
+
+
+def _dated(ix: PageIndex, url: str) -> bool:
+    """Whether the page states a publication date (meta, microdata, <time>, address)."""
+    for meta in ix.tagged("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in _DATE_META and meta.get("content"):
+            return True
+    if ix.equal("itemprop", "datePublished") or ix.tagged("time"):
+        return True
+    return bool(_DATED_SLUG.search(urlsplit(url).path))
+
+
 def classify_page(
     tree: HtmlElement,
     url: str,
@@ -407,6 +435,10 @@ def classify_page(
         return PageKind(*url_kind)
     if _FORUM.search(path) or _FORUM_HOST.match(host):
         return PageKind("other", "forum address")
+    dated = "@dated" in jsonld or _dated(ix, url)
+    buttons = len(ix.tagged("button"))
+    if buttons >= 20 and not dated:
+        return PageKind("other", f"controls without a date ({buttons} buttons)")
     og = _og_type(ix)
     if og == "article":
         if shape.teasers >= 6 and not dense and shape.link_text > 2 * shape.text:
@@ -417,6 +449,10 @@ def classify_page(
         return PageKind("other", "documentation address")
     if shape.teasers >= 6 and not dense:
         return PageKind("listing", f"repeated teasers ({shape.teasers})")
+    if og == "website" and shape.paragraphs < 5:
+        if shape.teasers >= 4:
+            return PageKind("listing", f"repeated teasers ({shape.teasers})")
+        return PageKind("other", f"og:type website, {shape.paragraphs} paragraphs")
     if dense:
         return PageKind("article", f"prose body ({shape.prose} chars)")
     if shape.teasers >= 4:

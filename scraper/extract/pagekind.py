@@ -421,6 +421,13 @@ def classify_page(
         return PageKind("listing", "site root")
     if url_kind is not None and url_kind[0] == "listing":
         return PageKind(*url_kind)
+    # Forum and documentation software's address shapes outweigh the article type such
+    # sites often put on every page (a thread or a manual chapter is no news article).
+    dated_slug = bool(_DATED_SLUG.search(urlsplit(strip_comment_page(url)).path))
+    if not dated_slug and (_FORUM.search(path) or _FORUM_HOST.match(host)):
+        return PageKind("other", "forum address")
+    if not dated_slug and (_DOCS.search(path) or _DOCS_HOST.match(host)):
+        return PageKind("other", "documentation address")
     if lists and not arts and not dense:
         return PageKind("listing", f"{src} {_show(lists[0])}")
     if arts:
@@ -433,8 +440,6 @@ def classify_page(
         return PageKind("other", f"{src} {_show(others[0])}")
     if url_kind is not None:
         return PageKind(*url_kind)
-    if _FORUM.search(path) or _FORUM_HOST.match(host):
-        return PageKind("other", "forum address")
     dated = "@dated" in jsonld or _dated(ix, url)
     buttons = len(ix.tagged("button"))
     if buttons >= 20 and not dated:
@@ -444,9 +449,6 @@ def classify_page(
         if shape.teasers >= 6 and not dense and shape.link_text > 2 * shape.text:
             return PageKind("listing", f"repeated teasers ({shape.teasers})")
         return PageKind("article", "og:type article")
-    dated_slug = bool(_DATED_SLUG.search(urlsplit(strip_comment_page(url)).path))
-    if not dated_slug and (_DOCS.search(path) or _DOCS_HOST.match(host)):
-        return PageKind("other", "documentation address")
     if shape.teasers >= 6 and not dense:
         return PageKind("listing", f"repeated teasers ({shape.teasers})")
     if og == "website" and shape.paragraphs < 5:

@@ -236,8 +236,14 @@ class _Shape:
     prose: int = 0  # characters of the biggest block of paragraphs outside links
     prose_links: float = 0.0  # link share of that block's text
     paragraphs: int = 0  # long paragraphs in that block
-    text: int = 0  # characters of the body's text outside links and boilerplate regions
-    link_text: int = 0  # characters of the body's link text
+    text: int = -1  # characters of the body's text outside links and boilerplate regions
+    link_text: int = 0  # characters of the body's link text (both measured on demand)
+
+    def measure(self, ix: PageIndex) -> _Shape:
+        if self.text < 0:
+            body = ix.tagged("body")
+            self.text, self.link_text = _text_mass(body[0]) if body else (0, 0)
+        return self
 
 
 def _text_len(el: HtmlElement) -> int:
@@ -314,10 +320,6 @@ def _shape(ix: PageIndex, url: str) -> _Shape:
                 continue
             targets.add(target.path + ("?" + target.query if target.query else ""))
     shape.teasers = len(targets)
-
-    body = ix.tagged("body")
-    if body:
-        shape.text, shape.link_text = _text_mass(body[0])
 
     # The prose: paragraphs grouped by parent; the parent with the most paragraph text.
     mass: dict[HtmlElement, list[int]] = {}
@@ -446,7 +448,7 @@ def classify_page(
         return PageKind("other", f"controls without a date ({buttons} buttons)")
     og = _og_type(ix)
     if og == "article":
-        if shape.teasers >= 6 and not dense and shape.link_text > 2 * shape.text:
+        if shape.teasers >= 6 and not dense and shape.measure(ix).link_text > 2 * shape.text:
             return PageKind("listing", f"repeated teasers ({shape.teasers})")
         return PageKind("article", "og:type article")
     if shape.teasers >= 6 and not dense:
@@ -463,6 +465,6 @@ def classify_page(
         return PageKind("article", f"prose body ({shape.prose} chars)")
     if dated_slug:
         return PageKind("article", "dated address with a slug")
-    if shape.text >= 500 and shape.link_text < shape.text:
+    if shape.measure(ix).text >= 500 and shape.link_text < shape.text:
         return PageKind("article", f"text mass ({shape.text} chars)")
     return PageKind("other", f"little prose ({shape.prose} chars)")

@@ -72,8 +72,8 @@ def test_modern_dev_pages() -> None:
     outcomes = classify_all(modern(FIXTURES))
     assert len(outcomes) >= 400
     p, r = precision_recall(outcomes)
-    assert p >= 0.83, p
-    assert r >= 0.955, r
+    assert p >= 0.83, p  # measured .843
+    assert r >= 0.955, r  # measured .966
 
 
 def test_pages_are_classified_fast() -> None:

@@ -192,7 +192,7 @@ _FORUM = re.compile(
 )
 _FORUM_HOST = re.compile(r"^(?:forums?|bbs|community|discuss|discourse)\.", re.I)
 _DOCS = re.compile(
-    r"/(?:docs?|documentation|manual|reference|api|userguide|usersguide|wiki)/", re.I
+    r"/(?:docs?|documentation|manual|reference|api|userguide|usersguide|wiki|stable|latest)/", re.I
 )
 _DOCS_HOST = re.compile(r"^(?:docs?|developer|developers|wiki|learn)\.", re.I)
 _ROOTS = {"", "/", "/index.html", "/index.htm", "/index.php", "/home", "/home/"}
@@ -386,6 +386,12 @@ def _dated(ix: PageIndex, url: str) -> bool:
     return bool(_DATED_SLUG.search(urlsplit(url).path))
 
 
+def _links_outweigh(shape: _Shape, ix: PageIndex) -> bool:
+    """Outside the page's nav/header/footer/aside, more link text than other text."""
+    shape.measure(ix)
+    return shape.link_text > max(shape.text, 200)
+
+
 def classify_page(
     tree: HtmlElement,
     url: str,
@@ -445,6 +451,8 @@ def classify_page(
     dated = "@dated" in jsonld or _dated(ix, url)
     buttons = len(ix.tagged("button"))
     if buttons >= 20 and not dated:
+        if _links_outweigh(shape, ix):
+            return PageKind("listing", "links outweigh text")
         return PageKind("other", f"controls without a date ({buttons} buttons)")
     og = _og_type(ix)
     if og == "article":
@@ -456,6 +464,8 @@ def classify_page(
     if og == "website" and shape.paragraphs < 5:
         if shape.teasers >= 4:
             return PageKind("listing", f"repeated teasers ({shape.teasers})")
+        if _links_outweigh(shape, ix):
+            return PageKind("listing", "links outweigh text")
         return PageKind("other", f"og:type website, {shape.paragraphs} paragraphs")
     if dense:
         return PageKind("article", f"prose body ({shape.prose} chars)")
@@ -467,4 +477,6 @@ def classify_page(
         return PageKind("article", "dated address with a slug")
     if shape.measure(ix).text >= 500 and shape.link_text < shape.text:
         return PageKind("article", f"text mass ({shape.text} chars)")
+    if _links_outweigh(shape, ix):
+        return PageKind("listing", "links outweigh text")
     return PageKind("other", f"little prose ({shape.prose} chars)")

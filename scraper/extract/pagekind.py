@@ -66,7 +66,6 @@ _ARTICLE_TYPES = {
     "satiricalarticle",
     "liveblogposting",
     "scholarlyarticle",
-    "review",
 }
 _LISTING_TYPES = {"collectionpage", "searchresultspage", "itemlist"}
 _OTHER_TYPES = {
@@ -88,7 +87,7 @@ _OTHER_TYPES = {
     "course",
 }
 # Blocks an article page often carries beside its article type.
-_WEAK_OTHER = {"faqpage", "product", "productgroup", "event", "recipe", "course", "review"}
+_WEAK_OTHER = {"faqpage", "product", "productgroup", "event", "recipe", "course"}
 # Types that only describe the site or a part of a page, never the page's main thing.
 _PAGE_TYPES = {"webpage", "website"}
 
@@ -244,10 +243,6 @@ class _Shape:
             body = ix.tagged("body")
             self.text, self.link_text = _text_mass(body[0]) if body else (0, 0)
         return self
-
-
-def _text_len(el: HtmlElement) -> int:
-    return len(" ".join(el.text_content().split()))
 
 
 _MUTE = _SKIP | _BOILER

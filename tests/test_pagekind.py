@@ -190,3 +190,11 @@ def test_link_list_without_teaser_headings_is_a_listing() -> None:
     links = "".join(f'<li><a href="/item/{i}">A story title number {i}</a></li>' for i in range(30))
     html = page(f"<h1>Newest</h1><ul>{links}</ul>")
     assert kind(html, "https://news.example/newest").reason == "links outweigh text"
+
+
+def test_malformed_link_addresses_are_skipped() -> None:
+    bad = "".join(f'<h2><a href="http://[oops{i}/">Story {i}</a></h2>' for i in range(8))
+    assert kind(page(f"<main>{bad}</main>"), "https://x.example/section").kind in (
+        "listing",
+        "other",
+    )

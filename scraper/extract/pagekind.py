@@ -184,7 +184,7 @@ _LEGAL = re.compile(
 # A dated address with a slug after the date: /2024/05/some-story/, /2024/05/17/story.html
 _DATED_SLUG = re.compile(r"/(?:19|20)\d\d/\d{1,2}/(?:\d{1,2}/)?[^/]*[^/\d][^/]*/?$")
 # Forum threads and documentation by the address shapes forum and documentation software
-# use: /threads/…, viewtopic.php, showthread.php, /t/slug/123, item?id=; docs.host, /docs/.
+# use: /threads/…, viewtopic.php, showthread.php, /t/slug/123; docs.host, /docs/, /latest/.
 _FORUM = re.compile(
     r"/(?:threads?|topics?/\d+|t/[^/]+/\d+)(?:/|$)|/(?:viewtopic|showthread|viewthread)\.php$",
     re.I,
@@ -310,7 +310,10 @@ def _shape(ix: PageIndex, url: str) -> _Shape:
             href = links[0].get("href", "").split("#", 1)[0]
             if not href:
                 continue
-            target = urlsplit(href)
+            try:
+                target = urlsplit(href)
+            except ValueError:  # a malformed address ("http://[oops")
+                continue
             if target.netloc and target.netloc.lower() != host:
                 continue
             targets.add(target.path + ("?" + target.query if target.query else ""))
@@ -415,7 +418,7 @@ def classify_page(
     shape = _shape(ix, url)
     dense = shape.prose >= 1200 and shape.prose_links < 0.3 and shape.paragraphs >= 3
     parts = urlsplit(url)
-    host, path = parts.hostname or "", parts.path
+    host, path = parts.netloc.rsplit("@", 1)[-1].lower(), parts.path
 
     if strong and not arts:
         return PageKind("other", f"{src} {_show(strong[0])}")

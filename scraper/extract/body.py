@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html import escape
 
 import lxml.html
 from lxml import etree
@@ -652,7 +653,7 @@ def extract_body(
         container = _heuristic_container(tree, ix)
         source = "heuristic"
     if container is None:
-        return Body()
+        return _noscript_body(tree, url, headline)
     root = copy.deepcopy(container)
     root.tail = None
     # the copy's element proxies, made once and held while the passes below walk it
@@ -661,7 +662,7 @@ def extract_body(
     _strip_noise(root, headline)
     blocks = text_blocks(root)
     if not blocks:
-        return Body()
+        return _noscript_body(tree, url, headline)
     body = Body(
         text="\n\n".join(blocks),
         html=_clean_html(root, ix.attrs),
@@ -670,3 +671,36 @@ def extract_body(
     )
     del held
     return body
+
+
+def _noscript_body(tree: HtmlElement, url: str, headline: str | None) -> Body:
+    """A page whose readable text is only in ``<noscript>`` (the view a script-rendered
+    forum or app serves to clients without scripts): the heuristic over that text, the
+    ``<noscript>`` wrappers read as plain blocks."""
+    holders = [el for el in tree.iter("noscript") if len(_text(el)) >= 200]
+    if not holders:
+        return Body()
+    copy_ = copy.deepcopy(tree)
+    for el in copy_.iter("noscript"):
+        el.tag = "div"
+    body = extract_body(copy_, url, headline)
+    return body if body.text else Body()
+
+
+def body_from_text(text: str, source: str) -> Body:
+    """A body from plain text given by the page's structured data (JSON-LD
+    ``articleBody``): paragraphs at line breaks, markup in it read as text."""
+    if "<" in text and ">" in text:
+        try:
+            fragment = lxml.html.fragment_fromstring(text, create_parent="div")
+        except (etree.ParserError, ValueError):
+            fragment = None
+        if fragment is not None:
+            blocks = text_blocks(fragment)
+            text = "\n".join(blocks) if len(blocks) > 1 else fragment.text_content()
+    blocks = [collapse(line) for line in re.split(r"\n\s*", text)]
+    blocks = [b for b in blocks if b]
+    if not blocks:
+        return Body()
+    html = "<div>" + "".join(f"<p>{escape(b)}</p>" for b in blocks) + "</div>"
+    return Body(text="\n\n".join(blocks), html=html, source=source)

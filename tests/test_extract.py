@@ -190,3 +190,13 @@ def test_jsonld_article_body_does_not_replace_a_full_body() -> None:
     )
     art = extract_article(html, "https://news.example/library")
     assert art.body_text == f"{_PROSE}\n\n{_PROSE.lower()}"
+
+
+def test_a_class_token_ending_in_hidden_is_no_hidden_region() -> None:
+    html = (
+        "<html><body><main><div class='field field--label-hidden'>"
+        f"<p>{_PROSE}</p><p>{_PROSE.lower()}</p></div>"
+        f"<div class='hidden'><p>{_PROSE.upper()}</p></div></main></body></html>"
+    )
+    art = extract_article(html, "https://news.example/library")
+    assert art.body_text == f"{_PROSE}\n\n{_PROSE.lower()}"

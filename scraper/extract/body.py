@@ -99,15 +99,21 @@ _DROP_TAGS = frozenset(
         "menu",
     }
 )
+_NOISE_WORDS = (
+    "ad|ads|adv|advert|advertisement|adsbygoogle|td-a-rec|ad-slot|sponsor"
+    "|sponsored|promo|share|sharing|sharedaddy|social|social-links|jp-relatedposts|related"
+    "|read-?also|readalso|see-?also|more-stories|recommended|newsletter|subscribe|signup"
+    "|comments?|comment-respond|respond|disqus|author-bio|post-navigation|nav-links"
+    "|breadcrumbs?|tags-links|cat-links|entry-footer|entry-meta|wp-block-buttons|print"
+    "|toolbar|popup|modal|cookie|screen-reader-text|sr-only|visually-hidden"
+    "|td-post-sharing|td-related|td-post-source-tags|td-post-next-prev|td-author"
+    "|jeg_share|jeg_post_tags|post-tags|inline-related|outbrain|taboola"
+)
+# Words that name noise only as a whole class token: "hidden" is a state, but
+# "field--label-hidden" or "hidden-xs" (hidden on small screens) hold visible text.
+_WHOLE_WORDS = "hidden"
 _NOISE = re.compile(
-    r"(?:^|[\s_-])(?:ad|ads|adv|advert|advertisement|adsbygoogle|td-a-rec|ad-slot|sponsor"
-    r"|sponsored|promo|share|sharing|sharedaddy|social|social-links|jp-relatedposts|related"
-    r"|read-?also|readalso|see-?also|more-stories|recommended|newsletter|subscribe|signup"
-    r"|comments?|comment-respond|respond|disqus|author-bio|post-navigation|nav-links"
-    r"|breadcrumbs?|tags-links|cat-links|entry-footer|entry-meta|wp-block-buttons|print"
-    r"|toolbar|popup|modal|cookie|screen-reader-text|sr-only|visually-hidden|hidden"
-    r"|td-post-sharing|td-related|td-post-source-tags|td-post-next-prev|td-author"
-    r"|jeg_share|jeg_post_tags|post-tags|inline-related|outbrain|taboola)(?:$|[\s_-])",
+    r"(?:^|[\s_-])(?:" + _NOISE_WORDS + r")(?:$|[\s_-])|(?:^|\s)(?:" + _WHOLE_WORDS + r")(?:$|\s)",
     re.I,
 )
 _BLOCK_TAGS = frozenset(

@@ -178,3 +178,51 @@ def test_malformed_attribute_names_do_not_stop_extraction() -> None:
     assert article.body_text and article.body_text.count("long enough") == 8
     assert "{{" not in (article.body_html or "")
     assert "\x01" not in (article.body_html or "")
+
+
+_PROSE = (
+    "The council met on Tuesday evening and voted, after a long debate, to keep the "
+    "library open on Sundays through the winter, funded by a small levy on parking."
+)
+
+
+def test_body_only_in_noscript_is_read_there() -> None:
+    html = (
+        "<html><body><div id='app'></div><noscript><div class='wrap'>"
+        f"<div class='post'><p>{_PROSE}</p><p>{_PROSE.upper()}</p></div>"
+        "</div></noscript></body></html>"
+    )
+    art = extract_article(html, "https://forum.example/t/1")
+    assert art.body_text == f"{_PROSE}\n\n{_PROSE.upper()}"
+
+
+def test_jsonld_article_body_when_the_markup_holds_none() -> None:
+    node = {"@type": "NewsArticle", "headline": "Library", "articleBody": f"{_PROSE}\n{_PROSE}"}
+    html = (
+        "<html><head><script type='application/ld+json'>"
+        f"{json.dumps(node)}</script></head><body><div id='root'>Loading</div></body></html>"
+    )
+    art = extract_article(html, "https://news.example/library")
+    assert art.body_text == f"{_PROSE}\n\n{_PROSE}"
+    assert art.sources["body_text"] == "jsonld"
+
+
+def test_jsonld_article_body_does_not_replace_a_full_body() -> None:
+    node = {"@type": "NewsArticle", "headline": "Library", "articleBody": _PROSE}
+    html = (
+        "<html><head><script type='application/ld+json'>"
+        f"{json.dumps(node)}</script></head><body><article>"
+        f"<p>{_PROSE}</p><p>{_PROSE.lower()}</p></article></body></html>"
+    )
+    art = extract_article(html, "https://news.example/library")
+    assert art.body_text == f"{_PROSE}\n\n{_PROSE.lower()}"
+
+
+def test_a_class_token_ending_in_hidden_is_no_hidden_region() -> None:
+    html = (
+        "<html><body><main><div class='field field--label-hidden'>"
+        f"<p>{_PROSE}</p><p>{_PROSE.lower()}</p></div>"
+        f"<div class='hidden'><p>{_PROSE.upper()}</p></div></main></body></html>"
+    )
+    art = extract_article(html, "https://news.example/library")
+    assert art.body_text == f"{_PROSE}\n\n{_PROSE.lower()}"

@@ -15,7 +15,7 @@ from lxml.html import HtmlElement
 
 from ..items import Article, Image
 from . import metadata
-from .body import extract_body
+from .body import Body, body_from_text, extract_body
 from .comments import CommentThread, extract_comments, merge_comment_pages
 from .dom import parse_html
 from .navigation import Neighbours, find_neighbours
@@ -125,6 +125,7 @@ def extract_article_page(
     note("comments", thread.source)
 
     body = extract_body(tree, url, headline, index)
+    body = _structured_body(st, body)
     note("body_text", body.source)
     return _article(
         url,
@@ -149,6 +150,27 @@ def extract_article_page(
         body_html=body.html,
         images=_with_lead_image(body.images, st, url),
     ), thread
+
+
+# The page's JSON-LD ``articleBody`` replaces the heuristic's body when that is empty or
+# holds less than this share of it (a script-rendered page, a teaser left in the markup).
+_STRUCTURED_SHARE = 0.5
+_STRUCTURED_MIN = 200
+
+
+def _structured_body(st: Structured, body: Body) -> Body:
+    given = st.article.get("articleBody") if st.article else None
+    if isinstance(given, list):
+        given = "\n".join(v for v in given if isinstance(v, str))
+    if not isinstance(given, str) or len(given) < _STRUCTURED_MIN:
+        return body
+    ours = len(body.text or "")
+    if ours >= _STRUCTURED_SHARE * len(given):
+        return body
+    found = body_from_text(given, "jsonld")
+    if not found.text or len(found.text) <= ours:
+        return body
+    return replace(found, images=body.images)
 
 
 def _with_lead_image(images: list[Image], st: Structured, url: str) -> list[Image]:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html import escape
 
 import lxml.html
 from lxml import etree
@@ -98,15 +99,21 @@ _DROP_TAGS = frozenset(
         "menu",
     }
 )
+_NOISE_WORDS = (
+    "ad|ads|adv|advert|advertisement|adsbygoogle|td-a-rec|ad-slot|sponsor"
+    "|sponsored|promo|share|sharing|sharedaddy|social|social-links|jp-relatedposts|related"
+    "|read-?also|readalso|see-?also|more-stories|recommended|newsletter|subscribe|signup"
+    "|comments?|comment-respond|respond|disqus|author-bio|post-navigation|nav-links"
+    "|breadcrumbs?|tags-links|cat-links|entry-footer|entry-meta|wp-block-buttons|print"
+    "|toolbar|popup|modal|cookie|screen-reader-text|sr-only|visually-hidden"
+    "|td-post-sharing|td-related|td-post-source-tags|td-post-next-prev|td-author"
+    "|jeg_share|jeg_post_tags|post-tags|inline-related|outbrain|taboola"
+)
+# Words that name noise only as a whole class token: "hidden" is a state, but
+# "field--label-hidden" or "hidden-xs" (hidden on small screens) hold visible text.
+_WHOLE_WORDS = "hidden"
 _NOISE = re.compile(
-    r"(?:^|[\s_-])(?:ad|ads|adv|advert|advertisement|adsbygoogle|td-a-rec|ad-slot|sponsor"
-    r"|sponsored|promo|share|sharing|sharedaddy|social|social-links|jp-relatedposts|related"
-    r"|read-?also|readalso|see-?also|more-stories|recommended|newsletter|subscribe|signup"
-    r"|comments?|comment-respond|respond|disqus|author-bio|post-navigation|nav-links"
-    r"|breadcrumbs?|tags-links|cat-links|entry-footer|entry-meta|wp-block-buttons|print"
-    r"|toolbar|popup|modal|cookie|screen-reader-text|sr-only|visually-hidden|hidden"
-    r"|td-post-sharing|td-related|td-post-source-tags|td-post-next-prev|td-author"
-    r"|jeg_share|jeg_post_tags|post-tags|inline-related|outbrain|taboola)(?:$|[\s_-])",
+    r"(?:^|[\s_-])(?:" + _NOISE_WORDS + r")(?:$|[\s_-])|(?:^|\s)(?:" + _WHOLE_WORDS + r")(?:$|\s)",
     re.I,
 )
 _BLOCK_TAGS = frozenset(
@@ -652,7 +659,7 @@ def extract_body(
         container = _heuristic_container(tree, ix)
         source = "heuristic"
     if container is None:
-        return Body()
+        return _noscript_body(tree, url, headline)
     root = copy.deepcopy(container)
     root.tail = None
     # the copy's element proxies, made once and held while the passes below walk it
@@ -661,7 +668,7 @@ def extract_body(
     _strip_noise(root, headline)
     blocks = text_blocks(root)
     if not blocks:
-        return Body()
+        return _noscript_body(tree, url, headline)
     body = Body(
         text="\n\n".join(blocks),
         html=_clean_html(root, ix.attrs),
@@ -670,3 +677,36 @@ def extract_body(
     )
     del held
     return body
+
+
+def _noscript_body(tree: HtmlElement, url: str, headline: str | None) -> Body:
+    """A page whose readable text is only in ``<noscript>`` (the view a script-rendered
+    forum or app serves to clients without scripts): the heuristic over that text, the
+    ``<noscript>`` wrappers read as plain blocks."""
+    holders = [el for el in tree.iter("noscript") if len(_text(el)) >= 200]
+    if not holders:
+        return Body()
+    copy_ = copy.deepcopy(tree)
+    for el in copy_.iter("noscript"):
+        el.tag = "div"
+    body = extract_body(copy_, url, headline)
+    return body if body.text else Body()
+
+
+def body_from_text(text: str, source: str) -> Body:
+    """A body from plain text given by the page's structured data (JSON-LD
+    ``articleBody``): paragraphs at line breaks, markup in it read as text."""
+    if "<" in text and ">" in text:
+        try:
+            fragment = lxml.html.fragment_fromstring(text, create_parent="div")
+        except (etree.ParserError, ValueError):
+            fragment = None
+        if fragment is not None:
+            blocks = text_blocks(fragment)
+            text = "\n".join(blocks) if len(blocks) > 1 else fragment.text_content()
+    blocks = [collapse(line) for line in re.split(r"\n\s*", text)]
+    blocks = [b for b in blocks if b]
+    if not blocks:
+        return Body()
+    html = "<div>" + "".join(f"<p>{escape(b)}</p>" for b in blocks) + "</div>"
+    return Body(text="\n\n".join(blocks), html=html, source=source)

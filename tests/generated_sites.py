@@ -39,13 +39,59 @@ N_ARTICLES = 40
 SECTIONS = ("politics", "science", "culture", "sport")
 TAGS = ("election", "climate", "music", "football", "budget", "space", "film", "health")
 AUTHORS = ("Ada Lovelace", "Grace Hopper", "Alan Turing")
-_WORDS = (
-    "council river harbour budget school report minister vote season museum theatre "
-    "orchestra league match coach striker planet telescope climate research vaccine "
-    "hospital village railway bridge tenant market farmer harvest festival library "
-    "engineer parliament committee survey teacher student election candidate referendum "
-    "weather storm flood drought energy solar turbine battery factory worker union"
-).split()
+_WORDS = [
+    "council",
+    "river",
+    "harbour",
+    "budget",
+    "school",
+    "report",
+    "minister",
+    "vote",
+    "season",
+    "museum",
+    "theatre",
+    "orchestra",
+    "league",
+    "match",
+    "coach",
+    "striker",
+    "planet",
+    "telescope",
+    "climate",
+    "research",
+    "vaccine",
+    "hospital",
+    "village",
+    "railway",
+    "bridge",
+    "tenant",
+    "market",
+    "farmer",
+    "harvest",
+    "festival",
+    "library",
+    "engineer",
+    "parliament",
+    "committee",
+    "survey",
+    "teacher",
+    "student",
+    "election",
+    "candidate",
+    "referendum",
+    "weather",
+    "storm",
+    "flood",
+    "drought",
+    "energy",
+    "solar",
+    "turbine",
+    "battery",
+    "factory",
+    "worker",
+    "union",
+]
 JEKYLL = "/usr/bin/jekyll"
 
 
@@ -305,7 +351,7 @@ def build_jekyll_minima(out: Path, base: str) -> BuiltSite:
     for p in items:
         tags = " ".join(p.tags)
         (work / "_posts" / f"{p.date:%Y-%m-%d}-{p.slug}.md").write_text(
-            f"---\nlayout: post\ntitle: \"{p.title}\"\ndate: {p.date:%Y-%m-%d %H:%M:%S} +0000\n"
+            f'---\nlayout: post\ntitle: "{p.title}"\ndate: {p.date:%Y-%m-%d %H:%M:%S} +0000\n'
             f"categories: {p.section}\ntags: {tags}\nauthor: {p.author}\n---\n\n"
             + "\n\n".join(p.paragraphs)
             + "\n",
@@ -359,9 +405,22 @@ BUILDERS = {
 # -- serving ----------------------------------------------------------------------------
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+class _Recording(http.server.SimpleHTTPRequestHandler):
+    """Serves the folder quietly and notes ``(path, status)`` of every answer."""
+
+    served: list[tuple[str, int]]
+
+    def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        self.served.append((self.path, int(code) if str(code).isdigit() else 0))
+
+
+@dataclass
+class Served:
+    base: str  # http://127.0.0.1:PORT, no slash
+    served: list[tuple[str, int]]  # (path, status) of every request answered
 
 
 def free_port() -> int:
@@ -373,14 +432,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(root: Path, port: int) -> Iterator[str]:
-    """The folder ``root`` on ``http://127.0.0.1:PORT`` (yields the base URL, no slash)."""
-    handler = functools.partial(_Quiet, directory=str(root))
+def serve(root: Path, port: int) -> Iterator[Served]:
+    """The folder ``root`` on ``http://127.0.0.1:PORT``."""
+    log: list[tuple[str, int]] = []
+    handler_class = type("Handler", (_Recording,), {"served": log})
+    handler = functools.partial(handler_class, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield Served(f"http://127.0.0.1:{server.server_address[1]}", log)
     finally:
         server.shutdown()
         server.server_close()

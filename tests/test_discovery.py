@@ -272,3 +272,34 @@ def test_bad_discover_argument_is_one_line(tmp_path: Path) -> None:
 
     with pytest.raises(CrawlFailed, match="discover must be"):
         run_crawl("http://127.0.0.1:9/", tmp_path / "a.db", "discover=rss")
+
+
+# -- routing decisions ------------------------------------------------------------------
+
+
+def test_page_route_trusts_the_verdict_except_for_a_start_url_at_the_site_root() -> None:
+    from scraper.crawlplan import page_route
+
+    assert page_route("article", "https://n.example/a/") == "article"
+    assert page_route("listing", "https://n.example/tag/x/") == "listing"
+    assert page_route("other", "https://n.example/about/") == "other"
+    assert page_route("nonsense", "https://n.example/x/") == "other"
+    # A bare home page (a plain list of links) is still the home page when it is the start.
+    assert page_route("other", "https://n.example/", is_start=True) == "listing"
+    assert page_route("article", "https://n.example", is_start=True) == "listing"
+    assert page_route("other", "https://n.example/", is_start=False) == "other"
+
+
+def test_discovery_starts_from_listings_non_article_starts_and_chainless_articles() -> None:
+    from scraper.crawlplan import SHORT_CHAIN, short_chain, starts_discovery
+
+    def starts(route: str, is_start: bool, auto: bool = True, neighbours: bool = True) -> bool:
+        return starts_discovery(route, is_start=is_start, auto=auto, has_neighbours=neighbours)
+
+    assert starts("listing", False) and starts("listing", True)
+    assert starts("other", True) and not starts("other", False)
+    assert not starts("article", True) and starts("article", True, neighbours=False)
+    assert not starts("article", False, neighbours=False)
+    assert not starts("listing", True, auto=False)  # explicit sources decide instead
+    assert short_chain(SHORT_CHAIN - 1, room=True) and not short_chain(SHORT_CHAIN, room=True)
+    assert not short_chain(1, room=False)  # max_articles reached

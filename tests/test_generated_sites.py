@@ -33,19 +33,26 @@ def site(
         yield built, served
 
 
-ENTRIES = ("home", "article", "section")
+# (entry point, spider arguments): the auto default from each entry, and discovery forced
+# from the home page (the sources named, no chain).
+RUNS = [
+    ("home", ()),
+    ("article", ()),
+    ("section", ()),
+    ("home", ("discover=sitemap,feed,listing",)),
+]
 
 
-@pytest.mark.parametrize("entry", ENTRIES)
+@pytest.mark.parametrize(("entry", "args"), RUNS, ids=["home", "article", "section", "forced"])
 def test_every_article_found_and_no_listing_archived(
-    site: tuple[BuiltSite, object], entry: str, tmp_path: Path
+    site: tuple[BuiltSite, object], entry: str, args: tuple[str, ...], tmp_path: Path
 ) -> None:
     built, served = site
     base = served.base  # type: ignore[attr-defined]
     log: list[tuple[str, int]] = served.served  # type: ignore[attr-defined]
     del log[:]
     db = tmp_path / "archive.db"
-    result = run_crawl(base + built.entries[entry], db)
+    result = run_crawl(base + built.entries[entry], db, *args)
     assert result.returncode == 0, result.stderr[-3000:]
 
     expected = {canonicalize_url(base + p) for p in built.article_paths}

@@ -69,14 +69,30 @@ SHORT_CHAIN = 5
 ROUTES = ("article", "listing", "other")
 
 
-def page_route(kind: str, url: str, *, is_start: bool = False) -> str:
+def page_route(
+    kind: str,
+    url: str,
+    *,
+    is_start: bool = False,
+    via_chain: bool = False,
+    has_neighbours: bool = False,
+) -> str:
     """Where a fetched HTML page goes: ``article`` (archived), ``listing`` (its links and
     pagination drive discovery; never archived) or ``other`` (counted as skipped).
     ``kind`` is :func:`scraper.extract.classify_page`'s verdict; a start URL that is a
-    site root is a home page, however little it looks like one."""
+    site root is a home page, however little it looks like one. A page reached as an
+    article's previous or next link or already archived as an article (``via_chain``), or
+    a start URL that has previous or
+    next article links itself (``has_neighbours``), is an article unless it is a listing:
+    the links are the site saying so, and a short article (a brief, a photo story) has
+    little prose to show."""
     if is_start and urlsplit(url).path in ("", "/"):
         return "listing"
-    return kind if kind in ROUTES else "other"
+    if kind not in ROUTES:
+        kind = "other"
+    if kind == "other" and (via_chain or (is_start and has_neighbours)):
+        return "article"
+    return kind
 
 
 def starts_discovery(route: str, *, is_start: bool, auto: bool, has_neighbours: bool) -> bool:

@@ -288,6 +288,13 @@ def test_page_route_trusts_the_verdict_except_for_a_start_url_at_the_site_root()
     assert page_route("other", "https://n.example/", is_start=True) == "listing"
     assert page_route("article", "https://n.example", is_start=True) == "listing"
     assert page_route("other", "https://n.example/", is_start=False) == "other"
+    # Reached as an article's previous or next link: an article, unless a listing.
+    assert page_route("other", "https://n.example/brief/", via_chain=True) == "article"
+    assert page_route("listing", "https://n.example/page/2/", via_chain=True) == "listing"
+    assert page_route("other", "https://n.example/b/", is_start=True, has_neighbours=True) == (
+        "article"
+    )
+    assert page_route("other", "https://n.example/b/", has_neighbours=True) == "other"
 
 
 def test_discovery_starts_from_listings_non_article_starts_and_chainless_articles() -> None:

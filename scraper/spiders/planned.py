@@ -22,7 +22,7 @@ from twisted.python.failure import Failure
 from archive.writer import FetchNote
 
 from ..crawlplan import META, CrawlPlan, PlanArgumentError, page_route, starts_discovery
-from ..extract import PageHints, classify_page
+from ..extract import PageHints, classify_page, start_page
 from ..extract.urls import canonicalize_url, host_of
 from ..frontier import Entry
 from ..items import Article
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from ..crawlplan import PlanOptions
+    from ..extract.profiles import Profile
     from .articles import _Begun
     from .departures import Departures
 
@@ -66,6 +67,7 @@ class PlannedRoutes(DiscoveryRoutes):
         def _complete_article(self, response: Response, begun: _Begun) -> Iterator[Any]: ...
         def on_error(self, failure: Failure) -> Iterator[Any]: ...
         def _room(self) -> bool: ...
+        def profile_for(self, url: str) -> Profile | None: ...
 
     # -- opening ----------------------------------------------------------------------
 
@@ -286,7 +288,18 @@ class PlannedRoutes(DiscoveryRoutes):
                     is_start=is_start,
                 ),
             )
-            route = page_route(verdict.kind, response.url, is_start=is_start)
+            has_neighbours = False
+            if verdict.kind == "other" and is_start:
+                found = start_page(tree, response.url, self.profile_for(response.url)).neighbours
+                has_neighbours = bool(found.prev_url or found.next_url)
+            route = page_route(
+                verdict.kind,
+                response.url,
+                is_start=is_start,
+                via_chain=(state.get("source") == "chain" and state.get("walk") in DIRECTION_REL)
+                or plan.known(state["key"]) is not None,
+                has_neighbours=has_neighbours,
+            )
             self.logger.debug("%s: %s (%s)", response.url, route, verdict.reason)
         explicit = plan.options.discover is not None and plan.options.discover & {"sitemap", "feed"}
         if (

@@ -20,6 +20,7 @@ from .comments import CommentThread, extract_comments, merge_comment_pages
 from .dom import parse_html
 from .navigation import Neighbours, find_neighbours
 from .pageindex import PageIndex
+from .pagekind import PageHints, PageKind, classify_page
 from .profile_apply import SOURCE, ProfileBody, profile_fields, profile_neighbours, profile_thread
 from .profiles import Profile, ProfileError, load_profile
 from .structured import Structured, read_structured
@@ -28,9 +29,12 @@ from .urls import canonicalize_url, strip_comment_page
 __all__ = [
     "CommentThread",
     "Neighbours",
+    "PageHints",
+    "PageKind",
     "PageStart",
     "Profile",
     "ProfileError",
+    "classify_page",
     "extract_article",
     "extract_article_page",
     "extract_comments",

@@ -164,3 +164,29 @@ def test_odd_markup_never_raises() -> None:
     bad = '<script type="application/ld+json">{not json</script><p>x'
     assert kind(bad, "https://x.example/a").kind in ("article", "listing", "other")
     assert kind("", "https://x.example/").kind == "listing"
+
+
+def test_forum_and_docs_addresses_are_other_despite_an_article_type() -> None:
+    html = page(f"<h1>Q</h1>{PROSE}", jsonld({"@type": "Article"}))
+    assert kind(html, "https://forum.example.org/t/some-question/123").reason == "forum address"
+    assert kind(html, "https://www.example.org/threads/a-question.55/").reason == "forum address"
+    assert kind(html, "https://docs.example.org/guide/intro").reason == "documentation address"
+    assert kind(html, "https://example.org/docs/intro/").reason == "documentation address"
+    # a dated story slug is no manual chapter
+    assert kind(html, "https://example.org/docs/2024/05/new-release/").kind == "article"
+
+
+def test_page_of_controls_without_a_date_is_other() -> None:
+    buttons = "".join(f"<button>Option {i}</button>" for i in range(25))
+    html = page(f"<h1>Pricing</h1><div>{PROSE}</div>{buttons}")
+    assert kind(html, "https://saas.example/pricing-plans").reason.startswith("controls")
+    dated = page(
+        f"<h1>Story</h1><time datetime='2024-05-01'>May 1</time><div>{PROSE}</div>{buttons}"
+    )
+    assert kind(dated, "https://news.example/story").kind == "article"
+
+
+def test_link_list_without_teaser_headings_is_a_listing() -> None:
+    links = "".join(f'<li><a href="/item/{i}">A story title number {i}</a></li>' for i in range(30))
+    html = page(f"<h1>Newest</h1><ul>{links}</ul>")
+    assert kind(html, "https://news.example/newest").reason == "links outweigh text"

@@ -66,7 +66,6 @@ _ARTICLE_TYPES = {
     "satiricalarticle",
     "liveblogposting",
     "scholarlyarticle",
-    "review",
 }
 _LISTING_TYPES = {"collectionpage", "searchresultspage", "itemlist"}
 _OTHER_TYPES = {
@@ -88,7 +87,7 @@ _OTHER_TYPES = {
     "course",
 }
 # Blocks an article page often carries beside its article type.
-_WEAK_OTHER = {"faqpage", "product", "productgroup", "event", "recipe", "course", "review"}
+_WEAK_OTHER = {"faqpage", "product", "productgroup", "event", "recipe", "course"}
 # Types that only describe the site or a part of a page, never the page's main thing.
 _PAGE_TYPES = {"webpage", "website"}
 
@@ -192,7 +191,7 @@ _FORUM = re.compile(
 )
 _FORUM_HOST = re.compile(r"^(?:forums?|bbs|community|discuss|discourse)\.", re.I)
 _DOCS = re.compile(
-    r"/(?:docs?|documentation|manual|reference|api|userguide|usersguide|wiki)/", re.I
+    r"/(?:docs?|documentation|manual|reference|api|userguide|usersguide|wiki|stable|latest)/", re.I
 )
 _DOCS_HOST = re.compile(r"^(?:docs?|developer|developers|wiki|learn)\.", re.I)
 _ROOTS = {"", "/", "/index.html", "/index.htm", "/index.php", "/home", "/home/"}
@@ -236,12 +235,14 @@ class _Shape:
     prose: int = 0  # characters of the biggest block of paragraphs outside links
     prose_links: float = 0.0  # link share of that block's text
     paragraphs: int = 0  # long paragraphs in that block
-    text: int = 0  # characters of the body's text outside links and boilerplate regions
-    link_text: int = 0  # characters of the body's link text
+    text: int = -1  # characters of the body's text outside links and boilerplate regions
+    link_text: int = 0  # characters of the body's link text (both measured on demand)
 
-
-def _text_len(el: HtmlElement) -> int:
-    return len(" ".join(el.text_content().split()))
+    def measure(self, ix: PageIndex) -> _Shape:
+        if self.text < 0:
+            body = ix.tagged("body")
+            self.text, self.link_text = _text_mass(body[0]) if body else (0, 0)
+        return self
 
 
 _MUTE = _SKIP | _BOILER
@@ -315,10 +316,6 @@ def _shape(ix: PageIndex, url: str) -> _Shape:
             targets.add(target.path + ("?" + target.query if target.query else ""))
     shape.teasers = len(targets)
 
-    body = ix.tagged("body")
-    if body:
-        shape.text, shape.link_text = _text_mass(body[0])
-
     # The prose: paragraphs grouped by parent; the parent with the most paragraph text.
     mass: dict[HtmlElement, list[int]] = {}
     for p in ix.tagged("p"):
@@ -384,6 +381,12 @@ def _dated(ix: PageIndex, url: str) -> bool:
     return bool(_DATED_SLUG.search(urlsplit(url).path))
 
 
+def _links_outweigh(shape: _Shape, ix: PageIndex) -> bool:
+    """Outside the page's nav/header/footer/aside, more link text than other text."""
+    shape.measure(ix)
+    return shape.link_text > max(shape.text, 200)
+
+
 def classify_page(
     tree: HtmlElement,
     url: str,
@@ -443,10 +446,12 @@ def classify_page(
     dated = "@dated" in jsonld or _dated(ix, url)
     buttons = len(ix.tagged("button"))
     if buttons >= 20 and not dated:
+        if _links_outweigh(shape, ix):
+            return PageKind("listing", "links outweigh text")
         return PageKind("other", f"controls without a date ({buttons} buttons)")
     og = _og_type(ix)
     if og == "article":
-        if shape.teasers >= 6 and not dense and shape.link_text > 2 * shape.text:
+        if shape.teasers >= 6 and not dense and shape.measure(ix).link_text > 2 * shape.text:
             return PageKind("listing", f"repeated teasers ({shape.teasers})")
         return PageKind("article", "og:type article")
     if shape.teasers >= 6 and not dense:
@@ -454,6 +459,8 @@ def classify_page(
     if og == "website" and shape.paragraphs < 5:
         if shape.teasers >= 4:
             return PageKind("listing", f"repeated teasers ({shape.teasers})")
+        if _links_outweigh(shape, ix):
+            return PageKind("listing", "links outweigh text")
         return PageKind("other", f"og:type website, {shape.paragraphs} paragraphs")
     if dense:
         return PageKind("article", f"prose body ({shape.prose} chars)")
@@ -463,6 +470,8 @@ def classify_page(
         return PageKind("article", f"prose body ({shape.prose} chars)")
     if dated_slug:
         return PageKind("article", "dated address with a slug")
-    if shape.text >= 500 and shape.link_text < shape.text:
+    if shape.measure(ix).text >= 500 and shape.link_text < shape.text:
         return PageKind("article", f"text mass ({shape.text} chars)")
+    if _links_outweigh(shape, ix):
+        return PageKind("listing", "links outweigh text")
     return PageKind("other", f"little prose ({shape.prose} chars)")

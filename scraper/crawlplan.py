@@ -5,10 +5,18 @@ The spider routes pages; this module decides, for a run over an archive:
 - **persistence** (always, when crawling into an archive): every request is written to the
   frontier first and settled only with its results (:mod:`scraper.frontier`); a run that
   finds an unfinished frontier resumes it. One run per archive (:mod:`scraper.lock`).
-- **discovery** (``-a discover=chain,sitemap,feed,listing``; default ``auto``: the chain
-  from an article, everything from a home or section page): sitemaps (robots.txt
-  ``Sitemap:`` lines, else ``/wp-sitemap.xml`` and ``/sitemap.xml``), the page's feed,
-  listing pages and their pagination.
+- **discovery** (``-a discover=chain,sitemap,feed,listing``; default ``auto``): every
+  fetched HTML page is classified (:func:`scraper.extract.classify_page`) and routed by
+  :func:`page_route`: articles are archived, listings drive discovery and are never
+  archived, other pages are counted in the crawl's ``skipped``. In ``auto`` mode, a start
+  URL that is the site root or a listing (or any other non-article) starts discovery from
+  everything the site has: sitemaps (robots.txt ``Sitemap:`` lines, else ``/sitemap.xml``,
+  ``/sitemap_index.xml``, ``/wp-sitemap.xml``; indexes and news sitemaps followed), the
+  feeds the page links (RSS, Atom, JSON Feed; else ``/feed/`` and ``/index.xml``), and the
+  home page's listing links and pagination. From an article the prev/next chain is walked;
+  when the start article has no neighbour, or (``direction=both``, the default) the chain
+  ends with fewer than :data:`SHORT_CHAIN` articles, discovery starts as from the home
+  page.
 - **incremental runs** (the default; ``-a incremental=0`` fetches every page reached): a known
   article is fetched again only when due by the revisit policy (``ARCHIVE_REVISIT``), hinted
   (sitemap ``lastmod`` newer than the archived copy, a feed's comment count that differs, a
@@ -30,10 +38,10 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import scrapy
 from lxml.html import HtmlElement
-from scrapy.http import Response
 
 from archive.writer import FetchNote, content_hash
 
@@ -51,8 +59,59 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SOURCES = ("chain", "sitemap", "feed", "listing")
+MAX_FEEDS = 3  # article feeds taken from one page's <link rel=alternate>
 META = "newsarchive"  # request.meta key of the plan's per-request state
 DEFAULT_STOP_AFTER_KNOWN = 10
+# A chain walked from a start article that ends with fewer articles than this is taken as
+# no chain (a site whose prev/next links are missing or only join a few pages): discovery
+# starts from the site's sitemaps, feeds and home page.
+SHORT_CHAIN = 5
+ROUTES = ("article", "listing", "other")
+
+
+def page_route(
+    kind: str,
+    url: str,
+    *,
+    is_start: bool = False,
+    via_chain: bool = False,
+    has_neighbours: bool = False,
+) -> str:
+    """Where a fetched HTML page goes: ``article`` (archived), ``listing`` (its links and
+    pagination drive discovery; never archived) or ``other`` (counted as skipped).
+    ``kind`` is :func:`scraper.extract.classify_page`'s verdict; a start URL that is a
+    site root is a home page, however little it looks like one. A page reached as an
+    article's previous or next link or already archived as an article (``via_chain``), or
+    a start URL that has previous or
+    next article links itself (``has_neighbours``), is an article unless it is a listing:
+    the links are the site saying so, and a short article (a brief, a photo story) has
+    little prose to show."""
+    if is_start and urlsplit(url).path in ("", "/"):
+        return "listing"
+    if kind not in ROUTES:
+        kind = "other"
+    if kind == "other" and (via_chain or (is_start and has_neighbours)):
+        return "article"
+    return kind
+
+
+def starts_discovery(route: str, *, is_start: bool, auto: bool, has_neighbours: bool) -> bool:
+    """Whether a page starts discovery (sitemaps, feeds, the home page) for its host in
+    ``auto`` mode: any listing; a start page that is not an article; a start article with
+    neither a previous nor a next link."""
+    if not auto:
+        return False
+    if route == "listing":
+        return True
+    if not is_start:
+        return False
+    return route == "other" or not has_neighbours
+
+
+def short_chain(reached: int, *, room: bool) -> bool:
+    """A chain from a start article that ended with fewer than :data:`SHORT_CHAIN`
+    articles (``reached``) while ``max_articles`` still leaves room."""
+    return room and reached < SHORT_CHAIN
 
 
 class PlanArgumentError(ValueError):
@@ -160,6 +219,7 @@ class CrawlPlan:
         self.resumed: Resumed | None = None
         self.discovered: Counter[str] = Counter()
         self.discovery_started: set[str] = set()  # hosts
+        self.chain_start: bool = False  # auto mode, a start URL was an article
         self.robots_sitemaps: dict[str, list[str]] = {}  # netloc -> Sitemap: URLs
         self.hints: dict[str, str] = {}  # key -> why a known article is fetched again
 
@@ -348,33 +408,48 @@ class CrawlPlan:
             return self.options.discover
         return frozenset(SOURCES) if start_is_listing else frozenset({"chain"})
 
-    def discovery_seeds(
-        self, response: Response, tree: HtmlElement | None
-    ) -> list[tuple[str, str]]:
-        """``(kind, url)`` of the sitemaps and feed to fetch for the response's host,
-        once per host."""
-        host = host_of(response.url)
+    @property
+    def auto(self) -> bool:
+        return self.options.discover is None
+
+    def discovery_seeds(self, url: str, tree: HtmlElement | None) -> list[tuple[str, str]]:
+        """``(kind, url)`` of the sitemaps, feeds and home page to fetch for the host of
+        ``url`` (a page whose tree, when given, names its feeds), once per host."""
+        host = host_of(url)
         if host in self.discovery_started:
             return []
         self.discovery_started.add(host)
-        base = response.urljoin("/")
-        netloc = base.split("//", 1)[1].rstrip("/")
+        parts = urlsplit(url)
+        base = f"{parts.scheme}://{parts.netloc}/"
         seeds: list[tuple[str, str]] = []
         sources = self.sources(True)
         if "sitemap" in sources:
-            sitemaps = self.robots_sitemaps.get(netloc) or [
-                base + "wp-sitemap.xml",
+            sitemaps = self.robots_sitemaps.get(parts.netloc) or [
                 base + "sitemap.xml",
+                base + "sitemap_index.xml",
+                base + "wp-sitemap.xml",
             ]
             seeds += [("sitemap", u) for u in sitemaps]
         if "feed" in sources:
-            feeds = discovery.feed_links(tree, response.url) if tree is not None else []
-            seeds += [("feed", u) for u in (feeds[:1] or [base + "feed/"])]
+            feeds = discovery.feed_links(tree, url) if tree is not None else []
+            seeds += [
+                ("feed", u) for u in (feeds[:MAX_FEEDS] or [base + "feed/", base + "index.xml"])
+            ]
             if tree is not None:  # new comments on any article, newest first
-                seeds += [
-                    ("feed", u) for u in discovery.feed_links(tree, response.url, comments=True)[:1]
-                ]
+                seeds += [("feed", u) for u in discovery.feed_links(tree, url, comments=True)[:1]]
+        if "listing" in sources and self.auto:
+            seeds.append(("listing", base))  # the home page: its teasers and pagination
         return seeds
+
+    def discover_at_idle(self, reached: int, *, room: bool, host: str) -> bool:
+        """Once, when a crawl started from an article goes idle in ``auto`` mode and its
+        chain was short (:func:`short_chain`): start discovery for ``host``."""
+        return (
+            self.auto
+            and self.chain_start
+            and host not in self.discovery_started
+            and short_chain(reached, room=room)
+        )
 
     def on_robots(self, netloc: str, robotparser: Any) -> None:
         inner = getattr(robotparser, "rp", None)

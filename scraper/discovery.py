@@ -9,6 +9,7 @@ before parsing (gzip sitemaps are inflated with a limit too).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -30,6 +31,7 @@ __all__ = [
     "feed_links",
     "is_listing",
     "is_listing_url",
+    "is_pagination",
     "listing_links",
     "parse_feed",
     "parse_sitemap",
@@ -45,6 +47,8 @@ _LISTING_PATH = re.compile(
     r"wp-admin|wp-content|wp-json|wp-includes|wp-login\.php)(?:/|$))"
 )
 _PAGE_PATH = re.compile(r"/page/\d+/?$")
+_PAGE_QUERY = re.compile(r"(?:^|&)(?:page|paged|pg)=\d+(?:&|$)", re.IGNORECASE)
+_NUMBERED = re.compile(r"[-_]?\d+(?=(?:\.[a-z]{2,5})?$)", re.IGNORECASE)
 _COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$")
 _LISTING_CLASSES = frozenset(
     {"home", "blog", "archive", "category", "tag", "author", "date", "search", "paged"}
@@ -55,6 +59,9 @@ _SKIP_SITEMAP = re.compile(
     r"(taxonom|users?[-_]|author|category|post_tag|[-_]tag[-_]|wp-sitemap-posts-page|page-sitemap)",
     re.IGNORECASE,
 )
+
+
+_FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/feed+json"})
 
 
 class HostileDocument(ValueError):
@@ -160,8 +167,36 @@ class FeedEntry:
     comment: bool = False  # an entry of a comments feed: ``url`` is the commented article
 
 
+def _parse_json_feed(body: bytes, base_url: str, max_bytes: int) -> list[FeedEntry]:
+    """Entries of a JSON Feed (version 1 or 1.1): ``items[].url`` (else ``external_url``
+    is not the article and is left out), ``date_modified`` else ``date_published``."""
+    if len(body) > max_bytes:
+        raise HostileDocument(f"JSON body of {len(body)} bytes exceeds {max_bytes}")
+    try:
+        doc = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise HostileDocument(f"not a JSON feed: {exc}") from exc
+    items = doc.get("items") if isinstance(doc, dict) else None
+    out: list[FeedEntry] = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        link = item.get("url")
+        if not isinstance(link, str) or not link.strip():
+            continue
+        updated = item.get("date_modified") or item.get("date_published")
+        out.append(
+            FeedEntry(
+                urljoin(base_url, link.strip()), updated if isinstance(updated, str) else None
+            )
+        )
+    return out
+
+
 def parse_feed(body: bytes, base_url: str, max_bytes: int = MAX_XML_BYTES) -> list[FeedEntry]:
-    """Entries of an RSS 2.0 or Atom feed, newest first as the feed lists them."""
+    """Entries of an RSS 2.0, Atom or JSON Feed, newest first as the feed lists them."""
+    if body.lstrip()[:1] in (b"{", b"["):
+        return _parse_json_feed(body.lstrip(), base_url, max_bytes)
     body = _safe_xml(body, max_bytes)
     root = etree.fromstring(body, _parser()) if body.strip() else None
     if root is None:
@@ -206,16 +241,19 @@ def parse_feed(body: bytes, base_url: str, max_bytes: int = MAX_XML_BYTES) -> li
 
 
 def feed_links(tree: HtmlElement, url: str, *, comments: bool = False) -> list[str]:
-    """The page's article feeds (``<link rel=alternate>`` RSS/Atom), or with
+    """The page's article feeds (``<link rel=alternate>`` RSS, Atom, JSON Feed), or with
     ``comments=True`` its comment feeds (WordPress's ``/comments/feed/``)."""
     out = []
     for link in tree.xpath(
         "//link[contains(concat(' ', normalize-space(@rel), ' '), ' alternate ')][@href]"
     ):
-        kind = (link.get("type") or "").lower()
-        if kind not in ("application/rss+xml", "application/atom+xml"):
-            continue
+        kind = (link.get("type") or "").lower().split(";", 1)[0].strip()
         href = urljoin(url, link.get("href"))
+        # application/json alternates are usually an API's view of the page (WordPress's
+        # /wp-json/); only one whose address says feed is taken as a JSON Feed.
+        json_feed = kind == "application/json" and "feed" in urlsplit(href).path.lower()
+        if not json_feed and kind not in _FEED_TYPES:
+            continue
         title = (link.get("title") or "").lower()
         if ("comment" in title or "/comments/" in href) == comments:
             out.append(href)
@@ -235,6 +273,32 @@ class Listing:
 def is_listing_url(url: str) -> bool:
     """Home, pagination, section/tag/author archives, feeds: never an article."""
     return bool(_LISTING_PATH.match(urlsplit(url).path or "/"))
+
+
+def _page_shape(path: str) -> str:
+    """A listing page's path without its page number: ``/index2.html``, ``/index.html``
+    and ``/`` are one listing, as are ``/category/news3.html`` and ``/category/news.html``."""
+    if path.endswith("/"):
+        path += "index.html"
+    head, _, last = path.rpartition("/")
+    return head + "/" + _NUMBERED.sub("", last)
+
+
+def is_pagination(here: str, href: str, rel: list[str] | tuple[str, ...] = ()) -> bool:
+    """``href`` is another page of the listing at ``here``: ``rel=next``/``prev``, a
+    ``/page/N/`` path, a ``?page=N`` query (also ``paged``, ``pg``; not ``p``, WordPress's article id), or the same
+    path with a page number on its last segment (``index2.html``, ``news-3.html``)."""
+    if "next" in rel or "prev" in rel:
+        return True
+    parts, base = urlsplit(href), urlsplit(here)
+    if parts.netloc != base.netloc:
+        return False
+    if _PAGE_PATH.search(parts.path) or _PAGE_QUERY.search(parts.query):
+        return True
+    if parts.path == base.path:
+        return False
+    numbered = bool(_NUMBERED.search(parts.path.rsplit("/", 1)[-1]))
+    return numbered and _page_shape(parts.path) == _page_shape(base.path or "/")
 
 
 def _body_classes(tree: HtmlElement) -> set[str]:
@@ -264,8 +328,8 @@ def listing_links(tree: HtmlElement, url: str) -> Listing:
         href = urljoin(url, a.get("href")).split("#", 1)[0]
         if host_of(href) != host:
             continue
-        rel = (a.get("rel") or "").split()
-        if _PAGE_PATH.search(urlsplit(href).path) or ("next" in rel and is_listing_url(href)):
+        rel = (a.get("rel") or "").lower().split()
+        if is_pagination(url, href, rel):
             key = canonicalize_url(href)
             if key not in seen:
                 seen.add(key)
@@ -280,8 +344,13 @@ def listing_links(tree: HtmlElement, url: str) -> Listing:
 
 
 def _page_number(url: str) -> int:
-    m = re.search(r"/page/(\d+)/?$", urlsplit(url).path)
-    return int(m.group(1)) if m else 1
+    parts = urlsplit(url)
+    m = (
+        re.search(r"/page/(\d+)/?$", parts.path)
+        or re.search(r"(?:^|&)(?:page|paged|pg)=(\d+)", parts.query, re.IGNORECASE)
+        or _NUMBERED.search(parts.path.rsplit("/", 1)[-1])
+    )
+    return int(m.group(0).lstrip("-_") if m.lastindex is None else m.group(1)) if m else 1
 
 
 def is_listing(tree: HtmlElement, url: str) -> bool:

@@ -140,6 +140,23 @@ def test_robots_disallowed_article_is_never_requested(tmp_path: Path) -> None:
     assert [e["url"] for e in json.loads(crawl["errors"])] == [server.url + blocked.path]
 
 
+def test_a_short_chain_from_an_article_goes_on_with_discovery(tmp_path: Path) -> None:
+    """Both neighbours two hops away are disallowed: the chain ends after three articles,
+    and discovery (sitemap, feed, the home page's listing) finds the rest."""
+    db = tmp_path / "archive.db"
+    blocked = {SITE.articles[MIDDLE.index - 2].path, SITE.articles[MIDDLE.index + 2].path}
+    with DemoServer(SITE, disallow=sorted(blocked)) as server:
+        run_crawl(server.url + MIDDLE.path, db)
+        paths = server.requested_paths()
+        got = {r["canonical_url"] for r in _rows(db, "select canonical_url from articles")}
+        want = {server.url + a.path for a in SITE.articles if a.path not in blocked}
+    assert got == want
+    assert not blocked & set(paths) and "/sitemap.xml" in paths
+    (crawl,) = _rows(db, "select discovered from crawls")
+    discovered = json.loads(crawl["discovered"])
+    assert discovered["chain"] >= 2 and discovered["sitemap"] > 0
+
+
 def test_faults_are_survived_and_recorded(tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     gone = SITE.articles[MIDDLE.index + 3]

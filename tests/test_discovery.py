@@ -111,6 +111,80 @@ def test_wordpress_feed_links_leave_out_the_comments_feed() -> None:
     assert discovery.feed_links(tree, "http://127.0.0.1:8081/") == ["http://127.0.0.1:8081/feed/"]
 
 
+def test_json_feed_entries() -> None:
+    body = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": "N",
+            "items": [
+                {"id": "1", "url": "/2024/a/", "date_published": "2024-05-01T00:00:00Z"},
+                {"id": "2", "url": "https://n.example/2024/b/", "date_modified": "2024-05-02"},
+                {"id": "3", "content_text": "no url"},
+                "not an item",
+            ],
+        }
+    ).encode()
+    entries = discovery.parse_feed(body, "https://n.example/feed.json")
+    assert entries == [
+        discovery.FeedEntry("https://n.example/2024/a/", "2024-05-01T00:00:00Z"),
+        discovery.FeedEntry("https://n.example/2024/b/", "2024-05-02"),
+    ]
+    with pytest.raises(discovery.HostileDocument, match="exceeds"):
+        discovery.parse_feed(b"{" + b" " * 2048 + b"}", "https://n.example/", max_bytes=1024)
+    with pytest.raises(discovery.HostileDocument, match="not a JSON feed"):
+        discovery.parse_feed(b"{broken", "https://n.example/")
+
+
+def test_feed_links_rss_atom_and_json_feed_but_no_api_alternates() -> None:
+    tree = parse_html(
+        b"<html><head>"
+        b'<link rel="alternate" type="application/atom+xml" href="/feeds/all.atom.xml">'
+        b'<link rel="alternate" type="application/feed+json" href="/feed.json">'
+        b'<link rel="alternate" type="application/json" href="/wp-json/wp/v2/posts/7">'
+        b'<link rel="alternate" type="application/json" href="/feed/json">'
+        b'<link rel="alternate" hreflang="de" href="/de/">'
+        b"</head><body></body></html>"
+    )
+    assert discovery.feed_links(tree, "https://n.example/x/") == [
+        "https://n.example/feeds/all.atom.xml",
+        "https://n.example/feed.json",
+        "https://n.example/feed/json",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("here", "href", "expected"),
+    [
+        ("https://n.example/", "https://n.example/page/2/", True),
+        ("https://n.example/", "https://n.example/index2.html", True),
+        ("https://n.example/index2.html", "https://n.example/index3.html", True),
+        ("https://n.example/category/news.html", "https://n.example/category/news2.html", True),
+        ("https://n.example/news/", "https://n.example/news/?page=3", True),
+        ("https://n.example/", "https://n.example/?paged=2", True),
+        ("https://n.example/", "https://n.example/?p=2", False),  # WordPress's article id
+        ("https://n.example/", "https://n.example/story-40-flood.html", False),
+        ("https://n.example/", "https://n.example/2024/05/01/a-story/", False),
+        ("https://n.example/news/", "https://n.example/sport/page/2/", True),
+        ("https://n.example/category/news.html", "https://n.example/category/sport2.html", False),
+        ("https://n.example/", "https://other.example/index2.html", False),
+    ],
+)
+def test_pagination_links(here: str, href: str, expected: bool) -> None:
+    assert discovery.is_pagination(here, href) is expected
+
+
+def test_numbered_listing_pages_are_pagination() -> None:
+    tree = parse_html(
+        b"<html><body><h2><a href='/story-1.html'>One</a></h2><h2><a href='/story-2.html'>"
+        b"Two</a></h2><ul><li><a href='/index2.html'>2</a></li><li><a href='/index3.html'>3"
+        b"</a></li></ul></body></html>"
+    )
+    links = discovery.listing_links(tree, "https://n.example/")
+    assert links.articles == ["https://n.example/story-1.html", "https://n.example/story-2.html"]
+    assert links.pages == ["https://n.example/index2.html", "https://n.example/index3.html"]
+    assert links.next_page == "https://n.example/index2.html"
+
+
 # -- listing pages ----------------------------------------------------------------------
 
 
@@ -199,3 +273,41 @@ def test_bad_discover_argument_is_one_line(tmp_path: Path) -> None:
 
     with pytest.raises(CrawlFailed, match="discover must be"):
         run_crawl("http://127.0.0.1:9/", tmp_path / "a.db", "discover=rss")
+
+
+# -- routing decisions ------------------------------------------------------------------
+
+
+def test_page_route_trusts_the_verdict_except_for_a_start_url_at_the_site_root() -> None:
+    from scraper.crawlplan import page_route
+
+    assert page_route("article", "https://n.example/a/") == "article"
+    assert page_route("listing", "https://n.example/tag/x/") == "listing"
+    assert page_route("other", "https://n.example/about/") == "other"
+    assert page_route("nonsense", "https://n.example/x/") == "other"
+    # A bare home page (a plain list of links) is still the home page when it is the start.
+    assert page_route("other", "https://n.example/", is_start=True) == "listing"
+    assert page_route("article", "https://n.example", is_start=True) == "listing"
+    assert page_route("other", "https://n.example/", is_start=False) == "other"
+    # Reached as an article's previous or next link: an article, unless a listing.
+    assert page_route("other", "https://n.example/brief/", via_chain=True) == "article"
+    assert page_route("listing", "https://n.example/page/2/", via_chain=True) == "listing"
+    assert page_route("other", "https://n.example/b/", is_start=True, has_neighbours=True) == (
+        "article"
+    )
+    assert page_route("other", "https://n.example/b/", has_neighbours=True) == "other"
+
+
+def test_discovery_starts_from_listings_non_article_starts_and_chainless_articles() -> None:
+    from scraper.crawlplan import SHORT_CHAIN, short_chain, starts_discovery
+
+    def starts(route: str, is_start: bool, auto: bool = True, neighbours: bool = True) -> bool:
+        return starts_discovery(route, is_start=is_start, auto=auto, has_neighbours=neighbours)
+
+    assert starts("listing", False) and starts("listing", True)
+    assert starts("other", True) and not starts("other", False)
+    assert not starts("article", True) and starts("article", True, neighbours=False)
+    assert not starts("article", False, neighbours=False)
+    assert not starts("listing", True, auto=False)  # explicit sources decide instead
+    assert short_chain(SHORT_CHAIN - 1, room=True) and not short_chain(SHORT_CHAIN, room=True)
+    assert not short_chain(1, room=False)  # max_articles reached

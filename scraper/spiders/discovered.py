@@ -53,9 +53,9 @@ class DiscoveryRoutes:
             known_run: int = 0,
         ) -> scrapy.Request | None: ...
 
-    def _discovery_seeds(self, response: Response, tree: HtmlElement | None) -> Iterator[Any]:
+    def _discovery_seeds(self, url: str, tree: HtmlElement | None) -> Iterator[Any]:
         assert self.plan is not None
-        seeds = self.plan.discovery_seeds(response, tree)
+        seeds = self.plan.discovery_seeds(url, tree)
         for kind, url in seeds:
             request = self._discovery_request(url, kind)
             if request is not None:
@@ -93,7 +93,6 @@ class DiscoveryRoutes:
         plan = self.plan
         assert plan is not None
         if "listing" not in plan.sources(True):
-            self._skip("listing page", response.url)
             return
         links = discovery.listing_links(tree, response.url)
         new = 0

@@ -15,14 +15,15 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
 from archive.writer import FetchNote
 
-from .. import discovery
-from ..crawlplan import META, CrawlPlan, PlanArgumentError
-from ..extract.urls import canonicalize_url
+from ..crawlplan import META, CrawlPlan, PlanArgumentError, page_route, starts_discovery
+from ..extract import PageHints, classify_page, start_page
+from ..extract.urls import canonicalize_url, host_of
 from ..frontier import Entry
 from ..items import Article
 from .discovered import DiscoveryRoutes
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from ..crawlplan import PlanOptions
+    from ..extract.profiles import Profile
     from .articles import _Begun
     from .departures import Departures
 
@@ -54,6 +56,7 @@ class PlannedRoutes(DiscoveryRoutes):
     scheduled: set[str]
     skipped: Counter[str]
     start_url_list: list[str]
+    direction: str
     crawler: Crawler
     departures: Departures | None
 
@@ -64,6 +67,7 @@ class PlannedRoutes(DiscoveryRoutes):
         def _complete_article(self, response: Response, begun: _Begun) -> Iterator[Any]: ...
         def on_error(self, failure: Failure) -> Iterator[Any]: ...
         def _room(self) -> bool: ...
+        def profile_for(self, url: str) -> Profile | None: ...
 
     # -- opening ----------------------------------------------------------------------
 
@@ -80,12 +84,30 @@ class PlannedRoutes(DiscoveryRoutes):
         self.plan_pages: set[str] = set()
         crawler.signals.connect(self._robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(self._plan_spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self._plan_idle, signal=signals.spider_idle)
         crawler.signals.connect(self._close_plan, signal=signals.engine_stopped)
         self._close_reason: str | None = None
 
     def _robots_parsed(self, robotparser: Any, request: scrapy.Request) -> None:
         if self.plan is not None:
             self.plan.on_robots(urlsplit(request.url).netloc, robotparser)
+
+    def _plan_idle(self, spider: Any) -> None:
+        """A crawl from an article whose chain was short: discovery starts now (once)."""
+        plan = self.plan
+        # An explicit direction (older/newer) asks for a walk along the chain only.
+        if plan is None or not self.start_url_list or self.direction != "both":
+            return
+        start = self.start_url_list[0]
+        reached = len(self.seen_articles | self.plan_skipped)
+        if not plan.discover_at_idle(reached, room=self._room(), host=host_of(start)):
+            return
+        self.logger.info("the chain ended after %d articles: discovering from the site", reached)
+        requests = list(self._discovery_seeds(start, None))
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
 
     def _plan_spider_closed(self, spider: Any, reason: str) -> None:
         self._close_reason = reason
@@ -254,25 +276,66 @@ class PlannedRoutes(DiscoveryRoutes):
                 yield out
             return
         tree = response_tree(response) if isinstance(response, HtmlResponse) else None
-        listing = tree is not None and (
-            state.get("kind") == "listing" or discovery.is_listing(tree, response.url)
-        )
+        is_start = state.get("source") == "start"
+        route = "article"
+        if tree is not None:
+            verdict = classify_page(
+                tree,
+                response.url,
+                PageHints(
+                    status=response.status,
+                    content_type=_header(response, "Content-Type"),
+                    is_start=is_start,
+                ),
+            )
+            has_neighbours = False
+            if verdict.kind == "other" and is_start:
+                found = start_page(tree, response.url, self.profile_for(response.url)).neighbours
+                has_neighbours = bool(found.prev_url or found.next_url)
+            route = page_route(
+                verdict.kind,
+                response.url,
+                is_start=is_start,
+                via_chain=(state.get("source") == "chain" and state.get("walk") in DIRECTION_REL)
+                or plan.known(state["key"]) is not None,
+                has_neighbours=has_neighbours,
+            )
+            self.logger.debug("%s: %s (%s)", response.url, route, verdict.reason)
         explicit = plan.options.discover is not None and plan.options.discover & {"sitemap", "feed"}
-        if listing or explicit:
-            for out in self._discovery_seeds(response, tree):
+        if (
+            explicit
+            or route == "listing"
+            or (
+                route == "other"
+                and starts_discovery(route, is_start=is_start, auto=plan.auto, has_neighbours=False)
+            )
+        ):
+            for out in self._discovery_seeds(response.url, tree):
                 yield out
-        if listing:
-            assert tree is not None
-            for out in self._parse_listing(response, tree, state):
-                yield out
+        if route != "article":
+            self._skip(f"{route} page", response.url)
+            if route == "listing":
+                assert tree is not None
+                for out in self._parse_listing(response, tree, state):
+                    yield out
             for out in self._settle(response.request):
                 yield out
             return
+        if is_start and plan.auto:
+            plan.chain_start = True
         state["etag"] = _header(response, "ETag")
         state["last_modified"] = _header(response, "Last-Modified")
         begun = self._begin_article(response, self._early_walk(response, state))
         handed = False
         if begun is not None:
+            neighbours = begun.start.neighbours
+            if is_start and starts_discovery(
+                route,
+                is_start=True,
+                auto=plan.auto,
+                has_neighbours=bool(neighbours.prev_url or neighbours.next_url),
+            ):
+                begun.requests.extend(self._discovery_seeds(response.url, begun.start.tree))
             for request in begun.requests:
                 yield request
             if begun.requests and self.departures is not None:

@@ -76,6 +76,7 @@ def page_route(
     is_start: bool = False,
     via_chain: bool = False,
     has_neighbours: bool = False,
+    via_pagination: bool = False,
 ) -> str:
     """Where a fetched HTML page goes: ``article`` (archived), ``listing`` (its links and
     pagination drive discovery; never archived) or ``other`` (counted as skipped).
@@ -85,11 +86,15 @@ def page_route(
     a start URL that has previous or
     next article links itself (``has_neighbours``), is an article unless it is a listing:
     the links are the site saying so, and a short article (a brief, a photo story) has
-    little prose to show."""
+    little prose to show. Likewise a page reached as another page of a listing
+    (``via_pagination``: ``rel=next``, ``/page/2/``, ``index2.html``) is a listing, however
+    much teaser prose it shows."""
     if is_start and urlsplit(url).path in ("", "/"):
         return "listing"
     if kind not in ROUTES:
         kind = "other"
+    if via_pagination and kind == "article":
+        return "listing"
     if kind == "other" and (via_chain or (is_start and has_neighbours)):
         return "article"
     return kind

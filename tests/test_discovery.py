@@ -296,6 +296,10 @@ def test_page_route_trusts_the_verdict_except_for_a_start_url_at_the_site_root()
         "article"
     )
     assert page_route("other", "https://n.example/b/", has_neighbours=True) == "other"
+    # Another page of a listing (its pagination) stays a listing, teaser prose or not.
+    assert page_route("article", "https://n.example/index2.html", via_pagination=True) == (
+        "listing"
+    )
 
 
 def test_discovery_starts_from_listings_non_article_starts_and_chainless_articles() -> None:

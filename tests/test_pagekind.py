@@ -198,3 +198,15 @@ def test_malformed_link_addresses_are_skipped() -> None:
         "listing",
         "other",
     )
+
+
+def test_teasers_whose_headings_sit_in_their_own_article_header_are_a_listing() -> None:
+    teasers = "".join(
+        f'<article><header><h2><a href="/posts/story-{i}/">Story {i} of the week</a></h2>'
+        f"</header><section><p>{'A short teaser about the story, its people. ' * 4}</p>"
+        f'</section><footer><time datetime="2024-02-0{i}">2024-02-0{i}</time></footer></article>'
+        for i in range(1, 7)
+    )
+    html = f"<html><body><header><h1>The Gazette</h1></header><main><h2>Science</h2>{teasers}</main></body></html>"
+    verdict = classify_page(parse_html(html), "https://news.example/rubrik/science/")
+    assert verdict.kind == "listing", verdict

@@ -290,7 +290,11 @@ def _shape(ix: PageIndex, url: str) -> _Shape:
     host = urlsplit(url).netloc.lower()
     boiler: set[HtmlElement] = set()
     for tag in _BOILER:
-        boiler.update(ix.tagged(tag))
+        for el in ix.tagged(tag):
+            # a header or footer of an <article> (a teaser's, a post's) is content
+            if tag in ("header", "footer") and next(el.iterancestors("article"), None) is not None:
+                continue
+            boiler.add(el)
 
     def in_boiler(el: HtmlElement) -> bool:
         return any(a in boiler for a in el.iterancestors())

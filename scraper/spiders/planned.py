@@ -299,6 +299,7 @@ class PlannedRoutes(DiscoveryRoutes):
                 via_chain=(state.get("source") == "chain" and state.get("walk") in DIRECTION_REL)
                 or plan.known(state["key"]) is not None,
                 has_neighbours=has_neighbours,
+                via_pagination=state.get("kind") == "listing",
             )
             self.logger.debug("%s: %s (%s)", response.url, route, verdict.reason)
         explicit = plan.options.discover is not None and plan.options.discover & {"sitemap", "feed"}

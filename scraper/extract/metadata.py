@@ -259,9 +259,7 @@ def _marked_authors(ix: PageIndex) -> list[HtmlElement]:
         candidates.update(ix.containing("class", part))
     for el in ix.in_order(candidates):
         tokens = (el.get("class") or "").lower().split()
-        if not any(
-            _AUTHOR_MARK.search(t) and not _NOT_AUTHOR_MARK.search(t) for t in tokens
-        ):
+        if not any(_AUTHOR_MARK.search(t) and not _NOT_AUTHOR_MARK.search(t) for t in tokens):
             continue
         text = element_text(el, keep_br=False)
         if not text or len(text) > 100:

@@ -231,6 +231,40 @@ def _strip_noise(root: HtmlElement, headline: str | None) -> None:
             doomed.append(el)
     for el in doomed:
         drop_tree(el)
+    _strip_link_blocks(root)
+
+
+# a block inside the body whose text is mostly link text, and small beside the body
+_LINK_SHARE = 0.5
+_LINK_BLOCK_MAX = 0.3
+# together such blocks may be at most this share of the body: more, and the links are
+# the content (a page that is a list of links)
+_LINK_BLOCKS_CAP = 0.25
+_LINK_BLOCKS = frozenset({"div", "section", "ul", "ol", "dl", "table", "p", "footer", "header"})
+
+
+def _strip_link_blocks(root: HtmlElement) -> None:
+    """Blocks inside the body that are mostly link text (a related list, a tag cloud, a
+    share or "next post" bar) are no part of its text, unless together they are a large
+    share of it (a page whose content is a list of links)."""
+    total = len(_text(root))
+    if not total:
+        return
+    doomed: list[HtmlElement] = []
+    dropped = 0
+    for el in root.iterdescendants(*_LINK_BLOCKS):
+        if any(a in doomed for a in el.iterancestors()):
+            continue
+        length = len(_text(el))
+        if not length or length > _LINK_BLOCK_MAX * total:
+            continue
+        if _link_density(el, length) > _LINK_SHARE:
+            doomed.append(el)
+            dropped += length
+    if dropped > _LINK_BLOCKS_CAP * total:
+        return
+    for el in doomed:
+        drop_tree(el)
 
 
 def _text(el: HtmlElement) -> str:

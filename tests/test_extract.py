@@ -226,3 +226,17 @@ def test_a_class_token_ending_in_hidden_is_no_hidden_region() -> None:
     )
     art = extract_article(html, "https://news.example/library")
     assert art.body_text == f"{_PROSE}\n\n{_PROSE.lower()}"
+
+
+def test_link_blocks_inside_the_body_are_dropped() -> None:
+    prose = "".join(
+        f"<p>The council met on day {i} and the debate on the bridge went on for hours.</p>"
+        for i in range(12)
+    )
+    related = (
+        '<div class="more"><a href="/a/">Another story about trams</a> '
+        '<a href="/b/">Yet another story about buses</a></div>'
+    )
+    html = f"<html><body><article><h1>Bridge</h1>{prose}{related}</article></body></html>"
+    body = extract_article(html, URL).body_text or ""
+    assert "debate on the bridge" in body and "story about trams" not in body

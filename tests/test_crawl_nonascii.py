@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,6 +14,7 @@ import pytest
 
 from scraper.extract.urls import canonicalize_url
 from tests.crawling import db_rows, run_crawl
+from tests.generated_sites import free_port, serve
 
 # (path as written on disk, headline); chain order oldest first
 ARTICLES = [
@@ -64,25 +62,15 @@ def _page(i: int, base: str) -> str:
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[str]:
     root = tmp_path / "site"
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(root)))
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
     for i, (path, _) in enumerate(ARTICLES):
         folder = root / path.strip("/")
         folder.mkdir(parents=True)
         (folder / "index.html").write_text(_page(i, base), "utf-8")
     (root / "robots.txt").write_text("User-agent: *\nAllow: /\n", "utf-8")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield base
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    with serve(root, port) as served:
+        yield served.base
 
 
 @pytest.mark.parametrize("start", [0, 2])

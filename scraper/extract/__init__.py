@@ -223,10 +223,12 @@ class PageStart:
     neighbours: Neighbours
 
 
-def start_page(tree: HtmlElement, url: str, profile: Profile | None = None) -> PageStart:
-    """Index the page and find its neighbours: all the spider needs to send the next
-    request before the page's heavy work."""
-    index = PageIndex(tree)
+def start_page(
+    tree: HtmlElement, url: str, profile: Profile | None = None, index: PageIndex | None = None
+) -> PageStart:
+    """Index the page (unless ``index`` is its index already) and find its neighbours: all
+    the spider needs to send the next request before the page's heavy work."""
+    index = index if index is not None else PageIndex(tree)
     generic = find_neighbours(tree, url, index)
     neighbours = generic
     if profile is not None:

@@ -237,8 +237,8 @@ _CMS_AUTHORS: list[Query] = [
     lambda ix: [a for a in _rel_author_links(ix) if _inside(a, "article")],
 ]
 
-# a class token that marks an author's name in any theme ("author", "post-author__name",
-# "byline", "autor", "c-article-card__author", "authorbox"), and the ones that mark
+# a class token that marks an author's name in any theme (author, author-name,
+# entry__author, byline, autor, authorbox: the word anywhere in it), and the ones that mark
 # something about an author instead (a biography, an avatar, a "more by" list)
 _AUTHOR_MARK = re.compile(r"author|byline|autor|auteur|verfasser")
 _NOT_AUTHOR_MARK = re.compile(

@@ -51,7 +51,6 @@ def _without_tracking(url: str) -> str:
     return url_query_cleaner(url, names, remove=True, unique=False)
 
 
-@lru_cache(maxsize=65536)
 def strip_tracking(url: str) -> str:
     """The URL to request: tracking parameters and the fragment dropped, the rest in
     the archive's key form (``canonicalize_url``), so a request and its key agree."""

@@ -42,7 +42,7 @@ from ..extract.urls import canonicalize_url, host_of, strip_tracking
 from ..items import Article
 from .departures import Departures
 from .planned import DIRECTION_REL, PlannedRoutes
-from .responses import response_tree
+from .responses import response_index, response_tree
 
 DIRECTIONS = ("both", "older", "newer")
 MAX_ERRORS_KEPT = 1000
@@ -250,7 +250,7 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
             walk = response.meta.get("walk", "both")
         tree = response_tree(response)
         profile = self.profile_for(response.url)
-        start = start_page(tree, response.url, profile)
+        start = start_page(tree, response.url, profile, response_index(response))
         neighbours = start.neighbours
         requests = []
         if walk in ("both", "older") and neighbours.prev_url:

@@ -27,7 +27,7 @@ from ..extract.urls import canonicalize_url, host_of
 from ..frontier import Entry
 from ..items import Article
 from .discovered import DiscoveryRoutes
-from .responses import response_tree
+from .responses import response_index, response_tree
 
 if TYPE_CHECKING:
     from collections import Counter
@@ -276,6 +276,7 @@ class PlannedRoutes(DiscoveryRoutes):
                 yield out
             return
         tree = response_tree(response) if isinstance(response, HtmlResponse) else None
+        index = response_index(response) if isinstance(response, HtmlResponse) else None
         is_start = state.get("source") == "start"
         route = "article"
         if tree is not None:
@@ -287,10 +288,13 @@ class PlannedRoutes(DiscoveryRoutes):
                     content_type=_header(response, "Content-Type"),
                     is_start=is_start,
                 ),
+                index,
             )
             has_neighbours = False
             if verdict.kind == "other" and is_start:
-                found = start_page(tree, response.url, self.profile_for(response.url)).neighbours
+                found = start_page(
+                    tree, response.url, self.profile_for(response.url), index
+                ).neighbours
                 has_neighbours = bool(found.prev_url or found.next_url)
             route = page_route(
                 verdict.kind,

@@ -1,4 +1,5 @@
-"""The one parsed tree of a response, shared by every callback step that reads it."""
+"""The one parsed tree of a response, and its one page index, shared by every callback
+step that reads them."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from lxml.html import HtmlElement
 from scrapy.http import HtmlResponse
 
 from ..extract.dom import mislabelled_utf8, parse_html
+from ..extract.pageindex import PageIndex
 
 _trees: WeakKeyDictionary[HtmlResponse, HtmlElement] = WeakKeyDictionary()
+_indexes: WeakKeyDictionary[HtmlResponse, PageIndex] = WeakKeyDictionary()
 
 
 def response_tree(response: HtmlResponse) -> HtmlElement:
@@ -27,3 +30,13 @@ def response_tree(response: HtmlResponse) -> HtmlElement:
         tree = parse_html(response.text if encoding is None else response.body, encoding)
         _trees[response] = tree
     return tree
+
+
+def response_index(response: HtmlResponse) -> PageIndex:
+    """The page index of ``response_tree(response)``, built once: the page-kind verdict
+    and the article's extraction read the same one pass over the tree."""
+    index = _indexes.get(response)
+    if index is None:
+        index = PageIndex(response_tree(response))
+        _indexes[response] = index
+    return index

@@ -208,7 +208,7 @@ def m102_revisions_and_removals(db: Database) -> None:
 def m201_frontier(db: Database) -> None:
     # The crawl frontier: every request a run means to make, persisted before it is made
     # and settled only once its results are committed, so a killed run is resumed by the
-    # next one without losing or repeating anything (scraper/frontier.py).
+    # next one without losing or repeating anything (archive/frontier.py).
     db.execute(
         """
         CREATE TABLE frontier (

@@ -8,11 +8,9 @@ updated.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -22,38 +20,23 @@ from sqlite_utils import Database
 
 from archive.captures import Capture, CaptureStore
 from archive.db import ArchiveError, open_archive, write_lock
+from archive.frontier import settle_keys
 from archive.migrations import ARTICLE_JSON_COLUMNS, COMMENT_COLUMNS
 from archive.revisions import diff_rows, record_version
 from scraper.extract.urls import canonicalize_url
-from scraper.items import ARTICLE_FIELDS, Article, Comment, article_to_dict
+from scraper.items import (
+    ARTICLE_FIELDS,
+    Article,
+    Comment,
+    FetchNote,
+    article_to_dict,
+    hash_fields,
+)
 
 COUNT_KEYS = ("new", "updated", "unchanged", "comments_written")
 CRAWL_STATUSES = ("running", "finished", "stopped", "failed")
 # Keys of finish_crawl()'s ``stats`` that are stored as they are (counts default to 0).
 CRAWL_STAT_COUNTS = ("pages_fetched", "requests_failed", "items_skipped")
-# Fields left out of content_hash: they change on every fetch without the content changing.
-UNHASHED_FIELDS = frozenset({"fetched_at"})
-
-
-@dataclass
-class FetchNote:
-    """What a crawl learnt about one article page, committed with the article's batch.
-
-    ``frontier_keys`` are settled (marked done) in the same transaction, so a killed crawl
-    never forgets a page whose result was not written. ``etag`` and ``last_modified`` are
-    the validators for the next conditional request; ``not_modified``: a 304 answer.
-    """
-
-    url: str | None  # canonical URL of the article; None: only settle frontier keys
-    frontier_keys: tuple[str, ...] = ()
-    frontier_state: str = "done"  # or "failed" (with ``reason``)
-    reason: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    status: int = 200
-    checked_at: str | None = None
-    not_modified: bool = False
-    gone: bool = False
 
 
 def utc_now() -> str:
@@ -63,17 +46,6 @@ def utc_now() -> str:
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def content_hash(article: Article) -> str:
-    """SHA-256 of every content field of ``article`` (comments included, ``fetched_at``
-    left out), so an unchanged re-crawl hashes the same."""
-    return _hash_of(article_to_dict(article))
-
-
-def _hash_of(data: dict[str, Any]) -> str:
-    content = {k: v for k, v in data.items() if k not in UNHASHED_FIELDS}
-    return hashlib.sha256(_json(content).encode("utf-8")).hexdigest()
 
 
 def article_row(article: Article) -> dict[str, Any]:
@@ -331,7 +303,7 @@ class ArchiveWriter:
     def _write_one(self, article: Article, crawl_id: int | None) -> Counter[str]:
         now = utc_now()
         data = article_to_dict(article)
-        digest = _hash_of(data)
+        digest = hash_fields(data)
         key = article.canonical_url
         stored = self.db.execute(
             "SELECT content_hash FROM articles WHERE canonical_url = ?", [key]
@@ -483,15 +455,9 @@ class ArchiveWriter:
                 "checked_at = excluded.checked_at, crawl_id = excluded.crawl_id",
                 [note.url, note.etag, note.last_modified, note.status, checked_at, crawl_id],
             )
-        for key in note.frontier_keys:
-            # Settled, or recorded as seen (a redirect's target) so a resumed run skips it.
-            self.db.execute(
-                "INSERT INTO frontier (key, url, kind, meta, state, reason, added_at, "
-                "settled_at, crawl_id) VALUES (?, ?, 'article', '{}', ?, ?, ?, ?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET state = excluded.state, "
-                "reason = excluded.reason, settled_at = excluded.settled_at",
-                [key, key, note.frontier_state, note.reason, checked_at, checked_at, crawl_id],
-            )
+        settle_keys(
+            self.db.conn, note.frontier_keys, note.frontier_state, note.reason, checked_at, crawl_id
+        )
 
     # -- lifecycle ------------------------------------------------------------------------
 

@@ -35,8 +35,8 @@ from typing import Any
 
 from archive.captures import Capture
 from archive.db import ArchiveError
-from archive.writer import ArchiveWriter, FetchNote
-from scraper.items import Article
+from archive.writer import ArchiveWriter
+from scraper.items import Article, FetchNote
 
 logger = logging.getLogger(__name__)
 

@@ -3,8 +3,10 @@
 The spider routes pages; this module decides, for a run over an archive:
 
 - **persistence** (always, when crawling into an archive): every request is written to the
-  frontier first and settled only with its results (:mod:`scraper.frontier`); a run that
-  finds an unfinished frontier resumes it. One run per archive (:mod:`scraper.lock`).
+  frontier first and settled only with its results (:mod:`archive.frontier`); a run that
+  finds an unfinished frontier resumes it. One run per archive (:mod:`archive.lock`). The
+  plan reaches the archive only through the store ``ARCHIVE_STORE`` names
+  (:class:`scraper.planstore.PlanStore`).
 - **discovery** (``-a discover=chain,sitemap,feed,listing``; default ``auto``): every
   fetched HTML page is classified (:func:`scraper.extract.classify_page`) and routed by
   :func:`page_route`: articles are archived, listings drive discovery and are never
@@ -30,9 +32,9 @@ The spider routes pages; this module decides, for a run over an archive:
 from __future__ import annotations
 
 import logging
-import sqlite3
 import sys
 from collections import Counter
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -41,15 +43,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import scrapy
+import scrapy.utils.misc
 from lxml.html import HtmlElement
-
-from archive.writer import FetchNote, content_hash
 
 from . import discovery
 from .extract.urls import canonicalize_url, host_of
-from .frontier import Entry, Frontier, Resumed
-from .items import Article
-from .lock import EXIT_LOCKED, ArchiveLock, ArchiveLocked
+from .items import Article, FetchNote, content_hash
+from .planstore import EXIT_LOCKED, Entry, PlanStore, Resumed, StoreBusy
 from .schedule import DEFAULT_REVISIT, RevisitPolicy, ScheduleError, parse_time
 
 if TYPE_CHECKING:
@@ -67,6 +67,8 @@ DEFAULT_STOP_AFTER_KNOWN = 10
 # starts from the site's sitemaps, feeds and home page.
 SHORT_CHAIN = 5
 ROUTES = ("article", "listing", "other")
+# The store a crawl uses when ARCHIVE_STORE is not set (named, never imported here).
+DEFAULT_STORE = "archive.planstore.ArchiveStore"
 
 
 def page_route(
@@ -218,9 +220,7 @@ class CrawlPlan:
         self.options = options
         self.policy = policy
         self.fixed_now = now
-        self.lock = ArchiveLock(db_path)
-        self.frontier: Frontier | None = None
-        self.conn: sqlite3.Connection | None = None
+        self.store: PlanStore | None = None
         self.resumed: Resumed | None = None
         self.discovered: Counter[str] = Counter()
         self.discovery_started: set[str] = set()  # hosts
@@ -243,21 +243,19 @@ class CrawlPlan:
                 f"ARCHIVE_NOW is not an ISO 8601 time: {settings['ARCHIVE_NOW']!r}"
             )
         plan = cls(settings.get("ARCHIVE_DB", "archive.db"), options, policy, now)
+        store_cls = scrapy.utils.misc.load_object(settings.get("ARCHIVE_STORE") or DEFAULT_STORE)
         try:
-            plan.lock.acquire()
-        except ArchiveLocked as exc:
+            plan.store = store_cls.open(plan.db_path)
+        except StoreBusy as exc:
             # One clear line and a "try later" exit status, before any request.
             logger.error("%s", exc)
             sys.exit(EXIT_LOCKED)
-        plan.frontier = Frontier(plan.db_path)
-        plan.conn = plan.frontier.conn
         return plan
 
     def close(self) -> None:
-        if self.frontier is not None:
-            self.frontier.close()
-            self.frontier = self.conn = None
-        self.lock.release()
+        store, self.store = self.store, None
+        if store is not None:
+            store.close()
 
     def now(self) -> datetime:
         return self.fixed_now or datetime.now(UTC)
@@ -268,47 +266,31 @@ class CrawlPlan:
     # -- archive lookups ------------------------------------------------------------------
 
     def known(self, key: str) -> Known | None:
-        if self.conn is None:
-            return None
-        row = self.conn.execute(
-            "SELECT a.canonical_url, a.published_at, a.modified_at, a.fetched_at, "
-            "a.content_hash, a.comment_count, f.etag, f.last_modified, f.checked_at "
-            "FROM articles a LEFT JOIN fetch_state f ON f.url = a.canonical_url "
-            "WHERE a.canonical_url = ?",
-            [key],
-        ).fetchone()
+        row = self.store.known(key) if self.store is not None else None
         if row is None:
             return None
-        # When the plan last looked (its clock: ARCHIVE_NOW in tests), else the fetch time.
-        checked = parse_time(row[8]) or parse_time(row[3])
         return Known(
-            url=row[0],
-            published=parse_time(row[1]),
-            modified=parse_time(row[2]),
-            checked=checked,
-            content_hash=row[4],
-            comment_count=row[5],
-            etag=row[6],
-            last_modified=row[7],
+            url=row.url,
+            published=parse_time(row.published_at),
+            modified=parse_time(row.modified_at),
+            # When the plan last looked (its clock: ARCHIVE_NOW in tests), else the fetch.
+            checked=parse_time(row.checked_at) or parse_time(row.fetched_at),
+            content_hash=row.content_hash,
+            comment_count=row.comment_count,
+            etag=row.etag,
+            last_modified=row.last_modified,
         )
 
     def stored_link(self, key: str, rel: str) -> str | None:
-        if self.conn is None:
-            return None
-        row = self.conn.execute(
-            "SELECT to_url FROM links WHERE from_url = ? AND rel = ?", [key, rel]
-        ).fetchone()
-        return row[0] if row else None
+        return self.store.stored_link(key, rel) if self.store is not None else None
 
     def due_articles(self) -> list[str]:
         """Archived articles the revisit policy says to check on this run."""
-        if self.conn is None or not self.options.incremental:
+        if self.store is None or not self.options.incremental:
             return []
         now = self.now()
         out = []
-        for (url,) in self.conn.execute(
-            "SELECT canonical_url FROM articles ORDER BY published_at DESC"
-        ):
+        for url in self.store.article_urls():
             known = self.known(url)
             if known is not None and (
                 self.options.full or self.policy.due(known.published, known.checked, now)
@@ -319,25 +301,36 @@ class CrawlPlan:
     # -- the frontier ---------------------------------------------------------------------
 
     def begin(self) -> Resumed | None:
-        assert self.frontier is not None
-        self.resumed = self.frontier.begin()
+        assert self.store is not None
+        self.resumed = self.store.begin()
         return self.resumed
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Many frontier writes in one transaction (a sitemap's or a listing's requests)."""
+        return self.store.batch() if self.store is not None else nullcontext()
+
+    def lease(self, key: str) -> None:
+        if self.store is not None:
+            self.store.lease(key)
+
+    def settle_leftovers(self, reason: str) -> list[str]:
+        return self.store.settle_leftovers(reason) if self.store is not None else []
 
     def persist(self, request: scrapy.Request, kind: str) -> bool:
         """Write ``request`` to the frontier (leased); ``False`` if it is already there."""
-        if self.frontier is None:
+        if self.store is None:
             return True
         state = request.meta.setdefault(META, {})
         key = state.setdefault("key", canonicalize_url(request.url))
         meta = {k: v for k, v in state.items() if k != "key"}
-        return self.frontier.add(Entry(key, request.url, kind, meta, request.priority))
+        return self.store.add(Entry(key, request.url, kind, meta, request.priority))
 
     def settle(
         self, request: scrapy.Request, *, failed: str | None = None, also: tuple[str, ...] = ()
     ) -> FetchNote | None:
         """The note that settles ``request``'s frontier entry (and ``also`` keys)."""
         state = request.meta.get(META)
-        if state is None or self.frontier is None:
+        if state is None or self.store is None:
             return None
         keys = tuple(dict.fromkeys((state["key"], *also)))
         return FetchNote(
@@ -464,8 +457,4 @@ class CrawlPlan:
     # -- the chain, as archived ------------------------------------------------------------
 
     def chain_report(self) -> dict[str, Any] | None:
-        if self.conn is None:
-            return None
-        from .chain import chain_report
-
-        return chain_report(self.conn)
+        return self.store.chain_report() if self.store is not None else None

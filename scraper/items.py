@@ -7,6 +7,8 @@ pipeline, the archive and the CLI (:func:`article_to_dict` / :func:`article_from
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -103,3 +105,44 @@ def article_from_dict(data: dict[str, Any]) -> Article:
         for c in known.get("comments") or []
     ]
     return Article(**known)
+
+
+# Fields left out of content_hash: they change on every fetch without the content changing.
+UNHASHED_FIELDS = frozenset({"fetched_at"})
+
+
+def content_hash(article: Article) -> str:
+    """SHA-256 of every content field of ``article`` (comments included, ``fetched_at``
+    left out), so an unchanged re-crawl hashes the same."""
+    return hash_fields(article_to_dict(article))
+
+
+def hash_fields(data: dict[str, Any]) -> str:
+    """:func:`content_hash` of an article already turned into a dict."""
+    content = {k: v for k, v in data.items() if k not in UNHASHED_FIELDS}
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class FetchNote:
+    """What a crawl learnt about one fetched page, for the archive to commit with the
+    article's batch. It is not an item: the spider hands it over with the
+    :data:`scraper.signals.fetch_noted` signal, so feeds (``-O``) and Scrapy's item counts
+    hold articles only.
+
+    ``frontier_keys`` are settled (marked done) in the same transaction, so a killed crawl
+    never forgets a page whose result was not written. ``etag`` and ``last_modified`` are
+    the validators for the next conditional request; ``not_modified``: a 304 answer.
+    """
+
+    url: str | None  # canonical URL of the article; None: only settle frontier keys
+    frontier_keys: tuple[str, ...] = ()
+    frontier_state: str = "done"  # or "failed" (with ``reason``)
+    reason: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    status: int = 200
+    checked_at: str | None = None
+    not_modified: bool = False
+    gone: bool = False

@@ -42,8 +42,12 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 EXTENSIONS = {"scraper.extensions.GcFreeze": 0}
 ARCHIVE_GC_FREEZE = True
 
-# Every article goes through the one write path into the archive.
-ITEM_PIPELINES = {"scraper.pipelines.ArchivePipeline": 300}
+# Every article goes through the one write path into the archive (archive/pipeline.py,
+# named here so that the Scrapy project never imports the archive package).
+ITEM_PIPELINES = {"archive.pipeline.ArchivePipeline": 300}
+# What the crawl plan reads and persists (lock, frontier, archived articles and links):
+# any class with scraper.planstore.PlanStore's methods.
+ARCHIVE_STORE = "archive.planstore.ArchiveStore"
 
 # How long an article page's callback waits for its neighbour requests to reach the
 # downloader before doing the page's heavy work (seconds; 0: no wait). The next hop of a

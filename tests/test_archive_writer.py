@@ -11,8 +11,8 @@ from sqlite_utils import Database
 from archive.db import ArchiveError, ArchiveNotFound, NotAnArchive, open_archive, open_readonly
 from archive.migrations import migrations
 from archive.queries import search_articles, search_comments
-from archive.writer import ArchiveWriter, FetchNote, content_hash
-from scraper.items import Article, Comment
+from archive.writer import ArchiveWriter
+from scraper.items import Article, Comment, FetchNote, content_hash
 
 
 def fetch(path: Path, sql: str) -> list[tuple]:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from archive.demo import crawl_command, crawl_env
+from archive.lock import EXIT_LOCKED, ArchiveLock, ArchiveLocked, lock_path_for
 from scraper.demosite import DemoServer, build_site
-from scraper.lock import EXIT_LOCKED, ArchiveLock, ArchiveLocked, lock_path_for
 from tests.crawling import run_crawl
 
 SITE = build_site(12)
@@ -39,13 +39,31 @@ def test_second_lock_on_the_same_archive_is_refused(tmp_path: Path) -> None:
         assert again.held
 
 
+def test_one_lock_for_an_archive_reached_through_symlinks(tmp_path: Path) -> None:
+    """A second crawl that names the same archive through a symlink (to the file or to a
+    folder on its path) is refused like one that names it directly."""
+    real = tmp_path / "data"
+    real.mkdir()
+    db = real / "archive.db"
+    db.write_bytes(b"")
+    (tmp_path / "via-file.db").symlink_to(db)
+    (tmp_path / "via-folder").symlink_to(real)
+    with ArchiveLock(db):
+        for other in (tmp_path / "via-file.db", tmp_path / "via-folder" / "archive.db"):
+            with pytest.raises(ArchiveLocked):
+                ArchiveLock(other).acquire()
+    with ArchiveLock(tmp_path / "via-file.db"), pytest.raises(ArchiveLocked):
+        ArchiveLock(db).acquire()
+    assert lock_path_for(tmp_path / "via-folder" / "archive.db") == lock_path_for(db)
+
+
 def test_a_killed_holder_leaves_no_lock(tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "import sys, time; from scraper.lock import ArchiveLock; "
+            "import sys, time; from archive.lock import ArchiveLock; "
             f"ArchiveLock({str(db)!r}).acquire(); print('locked', flush=True); time.sleep(60)",
         ],
         stdout=subprocess.PIPE,

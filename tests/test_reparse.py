@@ -16,8 +16,8 @@ from archive.cli import cli
 from archive.db import open_readonly
 from archive.queries import get_article
 from archive.reparse import reparse
-from archive.writer import content_hash
 from scraper.demosite.server import DemoServer
+from scraper.items import content_hash
 from tests.demo_archive import crawl, small_site
 
 

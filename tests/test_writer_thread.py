@@ -16,11 +16,12 @@ from scrapy.settings import Settings
 from scrapy.signalmanager import SignalManager
 
 from archive.db import ArchiveError, write_lock
-from archive.writer import ArchiveWriter, FetchNote
+from archive.frontier import Frontier
+from archive.writer import ArchiveWriter
 from archive.writer_thread import WriterThread
 from scraper.extensions import GcFreeze
-from scraper.frontier import Entry, Frontier
-from scraper.items import Article
+from scraper.items import Article, FetchNote
+from scraper.planstore import Entry
 
 
 def _rows(path: Path, sql: str) -> list[tuple]:

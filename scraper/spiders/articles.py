@@ -160,6 +160,7 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
         self.skipped: Counter[str] = Counter()
         self.errors: list[dict[str, str]] = []
         self.departures: Departures | None = None  # set in a crawl
+        self.notes_handed = 0  # FetchNotes sent to the archive (scraper.signals.fetch_noted)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArticlesSpider:
@@ -343,10 +344,10 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
             state.article.comments = merge_comment_pages(state.threads)
         yield from self._finish_article(state.article, state.origin)
 
-    def on_error(self, failure: Failure) -> Iterator[Any]:
+    def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         self._record_error(request.url, failure)
-        yield from self._failed_article(failure)
+        self._failed_article(failure)
 
     # -- bookkeeping ------------------------------------------------------------------
 

@@ -17,8 +17,6 @@ from lxml.html import HtmlElement
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from archive.writer import FetchNote
-
 from .. import discovery
 from ..crawlplan import META, CrawlPlan
 from ..extract.urls import canonicalize_url, host_of
@@ -37,9 +35,7 @@ class DiscoveryRoutes:
     if TYPE_CHECKING:
 
         def parse_page(self, response: Response) -> Any: ...
-        def _settle(
-            self, request: scrapy.Request, failed: str | None = None
-        ) -> Iterator[FetchNote]: ...
+        def _settle(self, request: scrapy.Request, failed: str | None = None) -> None: ...
         def _skip(self, reason: str, url: str) -> None: ...
         def _note_error(self, url: str, reason: str) -> None: ...
         def _record_error(self, url: str, failure: Failure) -> None: ...
@@ -96,8 +92,7 @@ class DiscoveryRoutes:
             return
         links = discovery.listing_links(tree, response.url)
         new = 0
-        assert plan.frontier is not None
-        with plan.frontier.batch():
+        with plan.batch():
             requests = []
             for url in links.articles:
                 key = canonicalize_url(url)
@@ -126,11 +121,10 @@ class DiscoveryRoutes:
         except discovery.HostileDocument as exc:
             self._skip("sitemap refused", response.url)
             self._note_error(response.url, f"sitemap refused: {exc}")
-            yield from self._settle(response.request, failed=f"sitemap refused: {exc}")
+            self._settle(response.request, failed=f"sitemap refused: {exc}")
             return
         requests = []
-        assert plan.frontier is not None
-        with plan.frontier.batch():
+        with plan.batch():
             if doc.kind == "sitemapindex":
                 for entry in doc.entries:
                     if discovery.skip_sitemap(entry.loc):
@@ -152,7 +146,7 @@ class DiscoveryRoutes:
                     if request is not None:
                         requests.append(request)
         yield from requests
-        yield from self._settle(response.request)
+        self._settle(response.request)
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         plan = self.plan
@@ -162,12 +156,11 @@ class DiscoveryRoutes:
         except discovery.HostileDocument as exc:
             self._skip("feed refused", response.url)
             self._note_error(response.url, f"feed refused: {exc}")
-            yield from self._settle(response.request, failed=f"feed refused: {exc}")
+            self._settle(response.request, failed=f"feed refused: {exc}")
             return
         walk = self._walk_for_discovered()
         requests = []
-        assert plan.frontier is not None
-        with plan.frontier.batch():
+        with plan.batch():
             for entry in entries:
                 key = canonicalize_url(entry.url)
                 known = plan.known(key)
@@ -180,9 +173,9 @@ class DiscoveryRoutes:
                 if request is not None:
                     requests.append(request)
         yield from requests
-        yield from self._settle(response.request)
+        self._settle(response.request)
 
-    def on_discovery_error(self, failure: Failure) -> Iterator[Any]:
+    def on_discovery_error(self, failure: Failure) -> None:
         """A sitemap, feed or listing page that failed: a missing one (404) is only
         noted as skipped; anything else is a recorded error."""
         request = failure.request  # type: ignore[attr-defined]
@@ -190,7 +183,7 @@ class DiscoveryRoutes:
         kind = request.meta.get(META, {}).get("kind", "page")
         if response is not None and response.status in (404, 410):
             self._skip(f"{kind} missing (HTTP {response.status})", request.url)
-            yield from self._settle(request, failed=f"HTTP {response.status}")
+            self._settle(request, failed=f"HTTP {response.status}")
             return
         self._record_error(request.url, failure)
-        yield from self._settle(request, failed=self.errors[-1]["reason"] if self.errors else None)
+        self._settle(request, failed=self.errors[-1]["reason"] if self.errors else None)

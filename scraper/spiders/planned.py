@@ -19,13 +19,12 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
-from archive.writer import FetchNote
-
 from ..crawlplan import META, CrawlPlan, PlanArgumentError, page_route, starts_discovery
 from ..extract import PageHints, classify_page, start_page
 from ..extract.urls import canonicalize_url, host_of
-from ..frontier import Entry
-from ..items import Article
+from ..items import Article, FetchNote
+from ..planstore import Entry
+from ..signals import fetch_noted
 from .discovered import DiscoveryRoutes
 from .responses import response_index, response_tree
 
@@ -59,13 +58,14 @@ class PlannedRoutes(DiscoveryRoutes):
     direction: str
     crawler: Crawler
     departures: Departures | None
+    notes_handed: int
 
     if TYPE_CHECKING:
 
         def parse_article(self, response: Response) -> Iterator[Any]: ...
         def _begin_article(self, response: Response, walk: str | None = None) -> _Begun | None: ...
         def _complete_article(self, response: Response, begun: _Begun) -> Iterator[Any]: ...
-        def on_error(self, failure: Failure) -> Iterator[Any]: ...
+        def on_error(self, failure: Failure) -> None: ...
         def _room(self) -> bool: ...
         def profile_for(self, url: str) -> Profile | None: ...
 
@@ -118,8 +118,8 @@ class PlannedRoutes(DiscoveryRoutes):
         failed so the next run starts afresh instead of resuming it forever."""
         if self.plan is None:
             return
-        if self._close_reason == "finished" and self.plan.frontier is not None:
-            dropped = self.plan.frontier.settle_leftovers("dropped unanswered")
+        if self._close_reason == "finished" and self.plan.store is not None:
+            dropped = self.plan.settle_leftovers("dropped unanswered")
             if dropped:
                 self.logger.warning(
                     "%d requests were dropped unanswered: %s", len(dropped), dropped[:5]
@@ -179,8 +179,7 @@ class PlannedRoutes(DiscoveryRoutes):
                 priority=entry.priority,
                 dont_filter=True,
             )
-        if self.plan.frontier is not None:
-            self.plan.frontier.lease(entry.key)
+        self.plan.lease(entry.key)
         return request
 
     # -- article requests -------------------------------------------------------------
@@ -323,14 +322,14 @@ class PlannedRoutes(DiscoveryRoutes):
                 assert tree is not None
                 for out in self._parse_listing(response, tree, state):
                     yield out
-            for out in self._settle(response.request):
-                yield out
+            self._settle(response.request)
             return
         if is_start and plan.auto:
             plan.chain_start = True
         state["etag"] = _header(response, "ETag")
         state["last_modified"] = _header(response, "Last-Modified")
         begun = self._begin_article(response, self._early_walk(response, state))
+        notes_before = self.notes_handed
         handed = False
         if begun is not None:
             neighbours = begun.start.neighbours
@@ -346,14 +345,13 @@ class PlannedRoutes(DiscoveryRoutes):
             if begun.requests and self.departures is not None:
                 await self.departures.wait(begun.requests)
             for out in self._complete_article(response, begun):
-                if isinstance(out, Article | FetchNote) or (
+                if isinstance(out, Article) or (
                     isinstance(out, scrapy.Request) and "thread_state" in out.meta
                 ):
                     handed = True
                 yield out
-        if not handed:
-            for out in self._settle(response.request):
-                yield out
+        if not handed and self.notes_handed == notes_before:
+            self._settle(response.request)
 
     def _early_walk(self, response: Response, state: dict[str, Any]) -> str:
         """Which neighbours to request before extraction. Incremental runs decide the walk
@@ -370,11 +368,20 @@ class PlannedRoutes(DiscoveryRoutes):
             return str(state.get("walk", "both"))
         return walk
 
-    def _settle(self, request: scrapy.Request, failed: str | None = None) -> Iterator[FetchNote]:
+    def _settle(self, request: scrapy.Request, failed: str | None = None) -> None:
+        """Hand over the note that settles ``request``'s frontier entry."""
         if self.plan is not None:
             note = self.plan.settle(request, failed=failed)
             if note is not None:
-                yield note
+                self._hand_note(note)
+
+    def _hand_note(self, note: FetchNote, *, article: bool = False) -> None:
+        """Send ``note`` to the archive (:data:`scraper.signals.fetch_noted`); with
+        ``article``, it is written after the article the spider yields next."""
+        self.notes_handed += 1
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None:
+            crawler.signals.send_catch_log(fetch_noted, note=note, article=article, spider=self)
 
     def _finish_article(self, article: Article, origin: dict[str, Any]) -> Iterator[Any]:
         """The article is complete (every comment page read): with a plan, decide the walk
@@ -401,15 +408,18 @@ class PlannedRoutes(DiscoveryRoutes):
                 request = self._article_request(url, direction, known_run=run)
                 if request is not None:
                     yield request
-        yield article
-        yield FetchNote(
-            url=key,
-            frontier_keys=tuple(dict.fromkeys((origin["key"], key))),
-            etag=origin.get("etag"),
-            last_modified=origin.get("last_modified"),
-            status=200,
-            checked_at=plan.now_iso(),
+        self._hand_note(
+            FetchNote(
+                url=key,
+                frontier_keys=tuple(dict.fromkeys((origin["key"], key))),
+                etag=origin.get("etag"),
+                last_modified=origin.get("last_modified"),
+                status=200,
+                checked_at=plan.now_iso(),
+            ),
+            article=True,
         )
+        yield article
 
     def _not_modified(self, response: Response, state: dict[str, Any]) -> Iterator[Any]:
         plan = self.plan
@@ -427,15 +437,17 @@ class PlannedRoutes(DiscoveryRoutes):
                     request = self._article_request(target, direction, known_run=run)
                     if request is not None:
                         yield request
-        yield FetchNote(
-            url=key,
-            frontier_keys=(key,),
-            not_modified=True,
-            status=304,
-            checked_at=plan.now_iso(),
+        self._hand_note(
+            FetchNote(
+                url=key,
+                frontier_keys=(key,),
+                not_modified=True,
+                status=304,
+                checked_at=plan.now_iso(),
+            )
         )
 
-    def _failed_article(self, failure: Failure) -> Iterator[Any]:
+    def _failed_article(self, failure: Failure) -> None:
         """Settle a failed article request; a known article answering 404/410 is gone."""
         plan = self.plan
         request = failure.request  # type: ignore[attr-defined]
@@ -446,14 +458,16 @@ class PlannedRoutes(DiscoveryRoutes):
         key = request.meta[META]["key"]
         if response is not None and response.status in (404, 410) and plan.known(key):
             self._skip(f"gone (HTTP {response.status})", request.url)
-            yield FetchNote(
-                url=key,
-                frontier_keys=(key,),
-                frontier_state="failed",
-                reason=reason,
-                status=response.status,
-                gone=True,
-                checked_at=plan.now_iso(),
+            self._hand_note(
+                FetchNote(
+                    url=key,
+                    frontier_keys=(key,),
+                    frontier_state="failed",
+                    reason=reason,
+                    status=response.status,
+                    gone=True,
+                    checked_at=plan.now_iso(),
+                )
             )
             return
-        yield from self._settle(request, failed=reason)
+        self._settle(request, failed=reason)

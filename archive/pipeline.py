@@ -12,10 +12,10 @@ from scrapy.exceptions import DropItem
 from scrapy.http import Request, Response
 
 from archive.captures import Capture
-from archive.writer import ArchiveWriter, FetchNote
+from archive.writer import ArchiveWriter
 from archive.writer_thread import WriterThread
-
-from .items import Article
+from scraper.items import Article, FetchNote
+from scraper.signals import fetch_noted
 
 
 class ArchivePipeline:
@@ -30,7 +30,10 @@ class ArchivePipeline:
         self.threaded: bool = crawler.settings.getbool("ARCHIVE_WRITER_THREAD", True)
         self.writer: ArchiveWriter | WriterThread | None = None
         self.crawl_id: int | None = None
+        # Notes that belong to an article not yet through the pipeline, by its key.
+        self._awaiting: dict[str, FetchNote] = {}
         crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self._fetch_noted, signal=fetch_noted)
         if crawler.settings.getbool("ARCHIVE_CAPTURES", True):
             crawler.signals.connect(self._response_received, signal=signals.response_received)
 
@@ -47,20 +50,30 @@ class ArchivePipeline:
             dict(getattr(spider, "arguments", {})),
             list(getattr(spider, "start_url_list", [])),
         )
-        # Only one crawl runs per archive (scraper/lock.py): any other 'running' row is a
+        # Only one crawl runs per archive (archive/lock.py): any other 'running' row is a
         # crawl that was killed; this run resumes its frontier.
         self.resumed_crawl_ids = self.writer.abandon_running_crawls(self.crawl_id)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        if isinstance(item, FetchNote):  # validators, 304s, frontier entries to settle
-            assert self.writer is not None
-            self.writer.note_fetch(item, self.crawl_id)
-            return item
         if not isinstance(item, Article):
             raise DropItem(f"not an Article: {type(item).__name__}")
         assert self.writer is not None
         self.writer.write_article(item, self.crawl_id)
+        note = self._awaiting.pop(item.canonical_url, None)
+        if note is not None:  # settles the article's frontier entry, after the article
+            self.writer.note_fetch(note, self.crawl_id)
         return item
+
+    def _fetch_noted(self, note: FetchNote, article: bool = False, **_: Any) -> None:
+        """Validators, 304s and frontier entries to settle (:data:`scraper.signals.fetch_noted`).
+        A note that belongs to an article waits for it: a page is settled only with its
+        result, so a crawl killed in between fetches it again."""
+        if self.writer is None:
+            return
+        if article and note.url is not None:
+            self._awaiting[note.url] = note
+        else:
+            self.writer.note_fetch(note, self.crawl_id)
 
     def _response_received(self, response: Response, request: Request, spider: Any) -> None:
         """Keep every fetched response (after redirects and decompression) as a raw

@@ -10,7 +10,10 @@ entry is settled.
 When a run starts and the frontier still holds unsettled entries, the previous run did not
 finish (killed, crashed, stopped): this run resumes it, re-requesting exactly the unsettled
 entries and treating the settled ones as already seen. Otherwise the frontier is cleared and
-the run starts afresh. Only one run at a time touches an archive (:mod:`scraper.lock`).
+the run starts afresh. Only one run at a time touches an archive (:mod:`archive.lock`).
+
+This module holds every statement that writes the table: the writer settles entries with
+:func:`settle_keys` inside its own transactions.
 """
 
 from __future__ import annotations
@@ -19,38 +22,35 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from archive.db import open_archive, write_lock
-
-KINDS = ("article", "listing", "sitemap", "feed")
+from scraper.planstore import ENTRY_KINDS, Entry, Resumed
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-@dataclass(frozen=True)
-class Entry:
-    key: str
-    url: str
-    kind: str
-    meta: dict[str, Any]
-    priority: int = 0
-
-
-@dataclass
-class Resumed:
-    """What an unfinished earlier run left: entries to request again, keys already seen,
-    failures already recorded, and the crawl it belonged to."""
-
-    pending: list[Entry]
-    seen: set[str]
-    failed: list[dict[str, str]] = field(default_factory=list)
-    crawl_id: int | None = None
+def settle_keys(
+    conn: sqlite3.Connection,
+    keys: tuple[str, ...],
+    state: str,
+    reason: str | None,
+    at: str,
+    crawl_id: int | None,
+) -> None:
+    """Mark ``keys`` settled (``done`` or ``failed``), or record them as seen (a redirect's
+    target) so that a resumed run skips them. Runs in the caller's transaction."""
+    for key in keys:
+        conn.execute(
+            "INSERT INTO frontier (key, url, kind, meta, state, reason, added_at, "
+            "settled_at, crawl_id) VALUES (?, ?, 'article', '{}', ?, ?, ?, ?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET state = excluded.state, "
+            "reason = excluded.reason, settled_at = excluded.settled_at",
+            [key, key, state, reason, at, at, crawl_id],
+        )
 
 
 class Frontier:
@@ -120,8 +120,10 @@ class Frontier:
     def add(self, entry: Entry, crawl_id: int | None = None) -> bool:
         """Persist ``entry`` as pending and leased (it is about to be handed to Scrapy);
         ``False`` if its key is already in the frontier."""
-        if entry.kind not in KINDS:
-            raise ValueError(f"frontier kind must be one of {', '.join(KINDS)}: {entry.kind!r}")
+        if entry.kind not in ENTRY_KINDS:
+            raise ValueError(
+                f"frontier kind must be one of {', '.join(ENTRY_KINDS)}: {entry.kind!r}"
+            )
         now = _now()
         with self._lock:
             cursor = self.conn.execute(

@@ -1,4 +1,5 @@
-"""One crawl at a time per archive: an exclusive ``flock`` on ``<archive>.lock``.
+"""One crawl at a time per archive: an exclusive ``flock`` on ``<archive>.lock``, keyed by
+the archive's real path (symlinks resolved).
 
 The kernel drops a ``flock`` when its process dies, however it dies (SIGKILL included), so
 a killed crawl never leaves the archive locked. The lock file says who holds it (pid,
@@ -15,17 +16,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-# The exit status of a crawl refused because another one holds the archive: EX_TEMPFAIL
-# from sysexits.h ("try again later"), which schedulers and wrappers understand.
-EXIT_LOCKED = 75
+from scraper.planstore import EXIT_LOCKED, StoreBusy
+
+__all__ = ["EXIT_LOCKED", "ArchiveLock", "ArchiveLocked", "lock_path_for"]
 
 
-class ArchiveLocked(RuntimeError):
+class ArchiveLocked(StoreBusy):
     """Another process is crawling into the same archive; ``str()`` is one line."""
 
 
 def lock_path_for(db_path: str | os.PathLike[str]) -> Path:
-    path = Path(db_path)
+    """``<db>.lock`` beside the archive's real file: an archive reached through a symlink
+    (to the file or to a folder on its path) has the one lock of its target."""
+    path = Path(os.path.realpath(db_path))
     return path.with_name(path.name + ".lock")
 
 

@@ -1,0 +1,88 @@
+"""The archive as the crawl plan sees it: :class:`ArchiveStore`, the
+:class:`scraper.planstore.PlanStore` that ``ARCHIVE_STORE`` names by default.
+
+It holds the run's lock (:mod:`archive.lock`), the persisted frontier
+(:mod:`archive.frontier`) and the lookups the plan's decisions need (what is archived, its
+validators, its stored prev/next links). The frontier's writes and the writer's share the
+archive's write lock; these lookups only read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from archive.chain import chain_report
+from archive.frontier import Frontier
+from archive.lock import ArchiveLock
+from scraper.planstore import Entry, KnownRow, Resumed
+
+
+class ArchiveStore:
+    """One crawl run's hold on the archive at ``db_path``."""
+
+    def __init__(self, db_path: str | Path, lock: ArchiveLock, frontier: Frontier) -> None:
+        self.db_path = Path(db_path)
+        self.lock = lock
+        self.frontier = frontier
+        self.conn = frontier.conn
+
+    @classmethod
+    def open(cls, db_path: str | Path) -> ArchiveStore:
+        lock = ArchiveLock(db_path).acquire()  # ArchiveLocked is a StoreBusy
+        try:
+            frontier = Frontier(db_path)  # applies pending migrations
+        except BaseException:
+            lock.release()
+            raise
+        return cls(db_path, lock, frontier)
+
+    def close(self) -> None:
+        try:
+            self.frontier.close()
+        finally:
+            self.lock.release()
+
+    # -- what the archive knows -----------------------------------------------------------
+
+    def known(self, key: str) -> KnownRow | None:
+        row = self.conn.execute(
+            "SELECT a.canonical_url, a.published_at, a.modified_at, a.fetched_at, "
+            "a.content_hash, a.comment_count, f.etag, f.last_modified, f.checked_at "
+            "FROM articles a LEFT JOIN fetch_state f ON f.url = a.canonical_url "
+            "WHERE a.canonical_url = ?",
+            [key],
+        ).fetchone()
+        return None if row is None else KnownRow(*row)
+
+    def stored_link(self, key: str, rel: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT to_url FROM links WHERE from_url = ? AND rel = ?", [key, rel]
+        ).fetchone()
+        return row[0] if row else None
+
+    def article_urls(self) -> Iterator[str]:
+        rows = self.conn.execute("SELECT canonical_url FROM articles ORDER BY published_at DESC")
+        return (url for (url,) in rows.fetchall())
+
+    def chain_report(self) -> dict[str, Any]:
+        return chain_report(self.conn)
+
+    # -- the frontier ---------------------------------------------------------------------
+
+    def batch(self) -> AbstractContextManager[None]:
+        return self.frontier.batch()
+
+    def begin(self) -> Resumed | None:
+        return self.frontier.begin()
+
+    def add(self, entry: Entry) -> bool:
+        return self.frontier.add(entry)
+
+    def lease(self, key: str) -> None:
+        self.frontier.lease(key)
+
+    def settle_leftovers(self, reason: str) -> list[str]:
+        return self.frontier.settle_leftovers(reason)

@@ -13,11 +13,13 @@ from __future__ import annotations
 import asyncio
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.downloadermiddlewares.useragent import UserAgentMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 
 
@@ -84,3 +86,55 @@ class RobotsCrawlDelayMiddleware(RobotsTxtMiddleware):
         self._next_at[netloc] = start + delay
         if start > now:
             await asyncio.sleep(start - now)
+
+
+def redirected_host_verdict(
+    url: str, hosts: set[str], redirect_urls: list[str], start_urls: list[str]
+) -> str:
+    """``"keep"`` a request on the crawl's ``hosts``; ``"adopt"`` the host a start URL
+    redirected to (a site's www, https or new domain); ``"refuse"`` anything else."""
+    if (urlsplit(url).hostname or "").lower() in hosts:
+        return "keep"
+    if redirect_urls and redirect_urls[0] in start_urls:
+        return "adopt"
+    return "refuse"
+
+
+class CrawlHostsMiddleware:
+    """Every request stays on the crawl's hosts (the spider's ``allowed_hosts``), after
+    redirects too. The spider's requests carry ``dont_filter`` (the frontier, not Scrapy's
+    duplicate filter, decides what is fetched again), which also turns Scrapy's offsite
+    check off; this middleware runs before robots.txt is fetched for a new host, so a
+    refused host is not asked for anything. A start URL's redirect target joins the hosts."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlHostsMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        spider = self.crawler.spider
+        hosts: set[str] | None = getattr(spider, "allowed_hosts", None)
+        if not hosts or request.meta.get("allow_offsite"):
+            return
+        verdict = redirected_host_verdict(
+            request.url,
+            hosts,
+            list(request.meta.get("redirect_urls", [])),
+            list(getattr(spider, "start_url_list", [])),
+        )
+        if verdict == "keep":
+            return
+        host = (urlparse_cached(request).hostname or "").lower()
+        if verdict == "adopt":
+            hosts.add(host)
+            domains = getattr(spider, "allowed_domains", None)
+            if isinstance(domains, list) and host not in domains:
+                domains.append(host)  # Scrapy's offsite check, for its robots.txt request
+            spider.logger.info("start URL redirected to %s: crawling that host too", host)
+            return
+        self.crawler.stats.inc_value("newsarchive/offsite_refused")
+        first = (request.meta.get("redirect_urls") or [request.url])[0]
+        raise IgnoreRequest(f"{first} redirected off the crawl's hosts to {host}")

@@ -23,6 +23,8 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 # Scrapy parses robots.txt's Crawl-delay but never applies it; ours does (capped at
 # ARCHIVE_MAX_CRAWL_DELAY seconds), and appends ARCHIVE_CONTACT to the User-Agent.
 DOWNLOADER_MIDDLEWARES = {
+    # Before robots.txt: a host the crawl must not visit is not asked for robots.txt either.
+    "scraper.middlewares.CrawlHostsMiddleware": 50,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "scraper.middlewares.RobotsCrawlDelayMiddleware": 100,
     "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,

@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import ClassVar
 
 N_ARTICLES = 40
 SECTIONS = ("politics", "science", "culture", "sport")
@@ -416,6 +417,18 @@ class _Recording(http.server.SimpleHTTPRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         self.served.append((self.path, int(code) if str(code).isdigit() else 0))
 
+    redirects: ClassVar[dict[str, str]] = {}
+
+    def do_GET(self) -> None:
+        target = self.redirects.get(self.path)
+        if target is None:
+            super().do_GET()
+            return
+        self.send_response(302)
+        self.send_header("Location", target)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
 
 @dataclass
 class Served:
@@ -432,16 +445,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(root: Path, port: int) -> Iterator[Served]:
-    """The folder ``root`` on ``http://127.0.0.1:PORT``."""
+def serve(
+    root: Path, port: int, host: str = "127.0.0.1", redirects: dict[str, str] | None = None
+) -> Iterator[Served]:
+    """The folder ``root`` on ``http://HOST:PORT``; a path in ``redirects`` answers 302
+    to its target."""
     log: list[tuple[str, int]] = []
-    handler_class = type("Handler", (_Recording,), {"served": log})
+    handler_class = type("Handler", (_Recording,), {"served": log, "redirects": redirects or {}})
     handler = functools.partial(handler_class, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = http.server.ThreadingHTTPServer((host, port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Served(f"http://127.0.0.1:{server.server_address[1]}", log)
+        yield Served(f"http://{host}:{server.server_address[1]}", log)
     finally:
         server.shutdown()
         server.server_close()

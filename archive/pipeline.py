@@ -3,6 +3,8 @@ capture, to the archive's one write path."""
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,10 +14,17 @@ from scrapy.exceptions import DropItem
 from scrapy.http import Request, Response
 
 from archive.captures import Capture
+from archive.db import ArchiveError
 from archive.writer import ArchiveWriter
 from archive.writer_thread import WriterThread
+from scraper.exitcodes import EXIT_ARCHIVE_FAILED, EXIT_STATUS_STAT
 from scraper.items import Article, FetchNote
 from scraper.signals import fetch_noted
+
+logger = logging.getLogger(__name__)
+# What a refused write raises: the writer's own error, SQLite's (disk full, read-only),
+# the file system's.
+WRITE_ERRORS = (ArchiveError, sqlite3.Error, OSError)
 
 
 class ArchivePipeline:
@@ -32,6 +41,7 @@ class ArchivePipeline:
         self.crawl_id: int | None = None
         # Notes that belong to an article not yet through the pipeline, by its key.
         self._awaiting: dict[str, FetchNote] = {}
+        self.failure: str | None = None  # the first write the archive refused
         crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self._fetch_noted, signal=fetch_noted)
         if crawler.settings.getbool("ARCHIVE_CAPTURES", True):
@@ -58,10 +68,13 @@ class ArchivePipeline:
         if not isinstance(item, Article):
             raise DropItem(f"not an Article: {type(item).__name__}")
         assert self.writer is not None
-        self.writer.write_article(item, self.crawl_id)
         note = self._awaiting.pop(item.canonical_url, None)
-        if note is not None:  # settles the article's frontier entry, after the article
-            self.writer.note_fetch(note, self.crawl_id)
+        try:
+            self.writer.write_article(item, self.crawl_id)
+            if note is not None:  # settles the article's frontier entry, after the article
+                self.writer.note_fetch(note, self.crawl_id)
+        except WRITE_ERRORS as exc:
+            self._failed(exc)
         return item
 
     def _fetch_noted(self, note: FetchNote, article: bool = False, **_: Any) -> None:
@@ -72,8 +85,11 @@ class ArchivePipeline:
             return
         if article and note.url is not None:
             self._awaiting[note.url] = note
-        else:
+            return
+        try:
             self.writer.note_fetch(note, self.crawl_id)
+        except WRITE_ERRORS as exc:
+            self._failed(exc)
 
     def _response_received(self, response: Response, request: Request, spider: Any) -> None:
         """Keep every fetched response (after redirects and decompression) as a raw
@@ -81,14 +97,26 @@ class ArchivePipeline:
         if self.writer is None:
             return
         capture = response_capture(response, request)
-        self.writer.write_capture(capture)
-        if response.status in REMOVED_STATUSES and capture.kind == "article":
-            for url in {request.url, response.url}:
-                self.writer.mark_removed(url, capture.fetched_at)
+        try:
+            self.writer.write_capture(capture)
+            if response.status in REMOVED_STATUSES and capture.kind == "article":
+                for url in {request.url, response.url}:
+                    self.writer.mark_removed(url, capture.fetched_at)
+        except WRITE_ERRORS as exc:
+            self._failed(exc)
 
     def close_spider(self, spider: Any = None) -> None:
         if self.writer is not None:
-            self.writer.flush()
+            try:
+                self.writer.flush()
+            except WRITE_ERRORS as exc:
+                self._failed(exc)
+
+    def _failed(self, exc: BaseException) -> None:
+        """The archive refused a write: the run ends ``failed`` and exits non-zero."""
+        if self.failure is None:
+            self.failure = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            logger.error("archive %s: a write failed: %s", self.db_path, self.failure)
 
     def _spider_closed(self, spider: Any, reason: str) -> None:
         """Runs after ``close_spider``, when Scrapy knows why the crawl ended."""
@@ -96,33 +124,70 @@ class ArchivePipeline:
         if writer is None:
             return
         try:
-            stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-            skipped = dict(getattr(spider, "skipped", {}))
-            errors = list(getattr(spider, "errors", []))
-            plan = getattr(spider, "plan", None)
-            chain = None
-            if plan is not None:
-                writer.flush()
-                chain = plan.chain_report()
-            if self.crawl_id is not None:
-                writer.finish_crawl(
-                    self.crawl_id,
-                    "finished" if reason == "finished" else "stopped",
-                    {
-                        "finish_reason": reason,
-                        "pages_fetched": stats.get("response_received_count", 0),
-                        "requests_failed": len(errors),
-                        "items_skipped": sum(skipped.values()),
-                        "skipped": skipped,
-                        "errors": errors,
-                        "requests_sent": stats.get("downloader/request_count", 0),
-                        "discovered": dict(plan.discovered) if plan is not None else {},
-                        "chain": chain,
-                        "resumed_crawl_id": max(self.resumed_crawl_ids, default=None),
-                    },
-                )
+            self._finish(writer, spider, reason)
         finally:
-            writer.close()
+            try:
+                writer.close()
+            except WRITE_ERRORS as exc:
+                self._failed(exc)
+        if self.failure is not None and self.crawler.stats is not None:
+            logger.error(
+                "archive %s could not store everything this run fetched (%s): exit status %d; "
+                "the next run fetches what is missing",
+                self.db_path,
+                self.failure,
+                EXIT_ARCHIVE_FAILED,
+            )
+            self.crawler.stats.set_value(EXIT_STATUS_STAT, EXIT_ARCHIVE_FAILED)
+
+    def _finish(self, writer: ArchiveWriter | WriterThread, spider: Any, reason: str) -> None:
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        skipped = dict(getattr(spider, "skipped", {}))
+        errors = list(getattr(spider, "errors", []))
+        plan = getattr(spider, "plan", None)
+        chain = None
+        try:
+            writer.flush()
+            if plan is not None:
+                chain = plan.chain_report()
+        except WRITE_ERRORS as exc:
+            self._failed(exc)
+        if plan is not None and plan.failure is not None and self.failure is None:
+            self.failure = plan.failure  # the frontier's write, refused on the crawl's thread
+        if self.crawl_id is None:
+            return
+        resumed = None
+        if plan is not None and plan.resumed is not None:
+            resumed = max(
+                self.resumed_crawl_ids,
+                default=writer.previous_crawl_id(self.crawl_id, spider.name),
+            )
+        if self.failure is not None:
+            status, finish_reason = "failed", f"archive write failed: {self.failure}"
+        else:
+            status = "finished" if reason == "finished" else "stopped"
+            finish_reason = reason
+        try:
+            writer.finish_crawl(
+                self.crawl_id,
+                status,
+                {
+                    "finish_reason": finish_reason,
+                    "pages_fetched": stats.get("response_received_count", 0),
+                    "requests_failed": len(errors),
+                    "items_skipped": sum(skipped.values()),
+                    "skipped": skipped,
+                    "errors": errors,
+                    "requests_sent": stats.get("downloader/request_count", 0),
+                    "discovered": dict(plan.discovered) if plan is not None else {},
+                    "chain": chain,
+                    "resumed_crawl_id": resumed,
+                },
+            )
+        except WRITE_ERRORS as exc:
+            # Still refused (the disk is still full): the row stays 'running' and the next
+            # run, holding the lock, marks it failed.
+            self._failed(exc)
 
 
 # Answers that mean an article is gone.

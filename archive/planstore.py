@@ -9,15 +9,16 @@ archive's write lock; these lookups only read.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from archive.chain import chain_report
 from archive.frontier import Frontier
 from archive.lock import ArchiveLock
-from scraper.planstore import Entry, KnownRow, Resumed
+from scraper.planstore import Entry, KnownRow, Resumed, StoreError
 
 
 class ArchiveStore:
@@ -72,17 +73,32 @@ class ArchiveStore:
 
     # -- the frontier ---------------------------------------------------------------------
 
-    def batch(self) -> AbstractContextManager[None]:
-        return self.frontier.batch()
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        with _refused(), self.frontier.batch():
+            yield
 
     def begin(self) -> Resumed | None:
-        return self.frontier.begin()
+        with _refused():
+            return self.frontier.begin()
 
     def add(self, entry: Entry) -> bool:
-        return self.frontier.add(entry)
+        with _refused():
+            return self.frontier.add(entry)
 
     def lease(self, key: str) -> None:
-        self.frontier.lease(key)
+        with _refused():
+            self.frontier.lease(key)
 
     def settle_leftovers(self, reason: str) -> list[str]:
-        return self.frontier.settle_leftovers(reason)
+        with _refused():
+            return self.frontier.settle_leftovers(reason)
+
+
+@contextmanager
+def _refused() -> Iterator[None]:
+    """SQLite's and the file system's refusals as the plan's :class:`StoreError`."""
+    try:
+        yield
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreError(f"the archive refused a frontier write: {exc}") from exc

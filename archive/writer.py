@@ -290,13 +290,33 @@ class ArchiveWriter:
                     batch[crawl_id, key] += n
             for note, crawl_id in notes:
                 self._write_note(note, crawl_id)
+                if note.not_modified or note.gone:
+                    batch[crawl_id, "not_modified" if note.not_modified else "gone"] += 1
+            totals: dict[int, Counter[str]] = {}
+            for (crawl_id, key), n in batch.items():
+                if crawl_id is not None and crawl_id in self._crawl_counts:
+                    totals.setdefault(crawl_id, Counter(self._crawl_counts[crawl_id]))[key] += n
+            for crawl_id, counts in totals.items():
+                # The crawl's row holds its counts as of its last commit, so a run that is
+                # killed (or whose archive fills up) says how far it got.
+                self.db.execute(
+                    "UPDATE crawls SET articles_new = ?, articles_updated = ?, "
+                    "articles_unchanged = ?, comments_written = ?, articles_not_modified = ?, "
+                    "articles_gone = ? WHERE id = ?",
+                    [
+                        counts["new"],
+                        counts["updated"],
+                        counts["unchanged"],
+                        counts["comments_written"],
+                        counts["not_modified"],
+                        counts["gone"],
+                        crawl_id,
+                    ],
+                )
         # Counted only once the transaction committed.
-        for note, crawl_id in notes:
-            if crawl_id is not None and (note.not_modified or note.gone):
-                key = "not_modified" if note.not_modified else "gone"
-                self._crawl_counts.setdefault(crawl_id, Counter())[key] += 1
         for (crawl_id, key), n in batch.items():
-            self.counts[key] += n
+            if key in COUNT_KEYS:
+                self.counts[key] += n
             if crawl_id is not None:
                 self._crawl_counts.setdefault(crawl_id, Counter())[key] += n
 
@@ -426,6 +446,14 @@ class ArchiveWriter:
                 [current_id],
             )
         return ids
+
+    def previous_crawl_id(self, current_id: int, spider: str) -> int | None:
+        """The run of ``spider`` before ``current_id``: the one whose unfinished frontier a
+        resuming run takes over, however it ended (killed, stopped, failed)."""
+        row = self.db.execute(
+            "SELECT max(id) FROM crawls WHERE id < ? AND spider = ?", [current_id, spider]
+        ).fetchone()
+        return row[0] if row else None
 
     # -- fetch notes (conditional requests, the crawl frontier) ----------------------------
 

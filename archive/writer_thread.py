@@ -19,7 +19,7 @@ loop only queues them.
 - :meth:`start_crawl`, :meth:`finish_crawl`, :meth:`abandon_running_crawls`,
   :meth:`flush` and :meth:`close` wait for everything queued before them and return
   the result, or raise the error.
-- A queued write that fails is logged with its traceback, and the error is raised again
+- A queued write that fails is logged in one line (its traceback at DEBUG), and the error is raised again
   by the next of those calls, so that it is reported, not lost. Later writes go on being
   queued and written: raising there would blame (and drop) an innocent item.
 """
@@ -79,7 +79,8 @@ class WriterThread:
                 try:
                     writer.flush()
                 except BaseException as exc:
-                    logger.error("archive write failed (flush)", exc_info=exc)
+                    logger.error("archive write failed (flush): %s", exc)
+                    logger.debug("the failed write", exc_info=exc)
                     self._error = self._error or exc
                 continue
             if job is _STOP:
@@ -91,7 +92,8 @@ class WriterThread:
                 if done is not None:
                     done.set_exception(exc)
                 else:
-                    logger.error("archive write failed (%s)", name, exc_info=exc)
+                    logger.error("archive write failed (%s): %s", name, exc)
+                    logger.debug("the failed write", exc_info=exc)
                     self._error = self._error or exc
             else:
                 if done is not None:
@@ -132,6 +134,10 @@ class WriterThread:
     def abandon_running_crawls(self, current_id: int) -> list[int]:
         ids: list[int] = self._call("abandon_running_crawls", current_id)
         return ids
+
+    def previous_crawl_id(self, current_id: int, spider: str) -> int | None:
+        found: int | None = self._call("previous_crawl_id", current_id, spider)
+        return found
 
     def write_article(self, article: Article, crawl_id: int | None = None) -> None:
         self._submit("write_article", article, crawl_id)

@@ -34,7 +34,8 @@ from __future__ import annotations
 import logging
 import sys
 from collections import Counter
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -45,11 +46,12 @@ from urllib.parse import urlsplit
 import scrapy
 import scrapy.utils.misc
 from lxml.html import HtmlElement
+from scrapy.exceptions import CloseSpider
 
 from . import discovery
 from .extract.urls import canonicalize_url, host_of
 from .items import Article, FetchNote, content_hash
-from .planstore import EXIT_LOCKED, Entry, PlanStore, Resumed, StoreBusy
+from .planstore import EXIT_LOCKED, Entry, PlanStore, Resumed, StoreBusy, StoreError
 from .schedule import DEFAULT_REVISIT, RevisitPolicy, ScheduleError, parse_time
 
 if TYPE_CHECKING:
@@ -221,6 +223,7 @@ class CrawlPlan:
         self.policy = policy
         self.fixed_now = now
         self.store: PlanStore | None = None
+        self.failure: str | None = None  # the first frontier write the store refused
         self.resumed: Resumed | None = None
         self.discovered: Counter[str] = Counter()
         self.discovery_started: set[str] = set()  # hosts
@@ -305,13 +308,28 @@ class CrawlPlan:
         self.resumed = self.store.begin()
         return self.resumed
 
-    def batch(self) -> AbstractContextManager[None]:
+    @contextmanager
+    def batch(self) -> Iterator[None]:
         """Many frontier writes in one transaction (a sitemap's or a listing's requests)."""
-        return self.store.batch() if self.store is not None else nullcontext()
+        with self._writing(), self.store.batch() if self.store is not None else nullcontext():
+            yield
 
     def lease(self, key: str) -> None:
         if self.store is not None:
-            self.store.lease(key)
+            with self._writing():
+                self.store.lease(key)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A frontier write the store refuses ends the run (``CloseSpider``): a request
+        that is not persisted could not be resumed, and a full archive stores nothing."""
+        try:
+            yield
+        except StoreError as exc:
+            if self.failure is None:
+                self.failure = str(exc)
+                logger.error("%s; the crawl stops", exc)
+            raise CloseSpider("archive write failed") from exc
 
     def settle_leftovers(self, reason: str) -> list[str]:
         return self.store.settle_leftovers(reason) if self.store is not None else []
@@ -323,7 +341,8 @@ class CrawlPlan:
         state = request.meta.setdefault(META, {})
         key = state.setdefault("key", canonicalize_url(request.url))
         meta = {k: v for k, v in state.items() if k != "key"}
-        return self.store.add(Entry(key, request.url, kind, meta, request.priority))
+        with self._writing():
+            return self.store.add(Entry(key, request.url, kind, meta, request.priority))
 
     def settle(
         self, request: scrapy.Request, *, failed: str | None = None, also: tuple[str, ...] = ()

@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-# The exit status of a crawl refused because another one holds the archive: EX_TEMPFAIL
-# from sysexits.h ("try again later"), which schedulers and wrappers understand.
-EXIT_LOCKED = 75
+from .exitcodes import EXIT_LOCKED
 
 # What a frontier entry is for.
 ENTRY_KINDS = ("article", "listing", "sitemap", "feed")
@@ -26,6 +24,11 @@ ENTRY_KINDS = ("article", "listing", "sitemap", "feed")
 
 class StoreBusy(RuntimeError):
     """Another process is crawling into the same archive; ``str()`` is one line."""
+
+
+class StoreError(RuntimeError):
+    """The store refused a write (a full disk, a read-only file); ``str()`` is one line.
+    The plan ends the run with it: what is not persisted cannot be resumed."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,8 @@ class KnownRow:
 
 
 class PlanStore(Protocol):
-    """The archive as the crawl plan sees it (one run's view, on the crawl's thread)."""
+    """The archive as the crawl plan sees it (one run's view, on the crawl's thread).
+    Frontier writes that fail raise :class:`StoreError`."""
 
     @classmethod
     def open(cls, db_path: str | Path) -> PlanStore:
@@ -102,4 +106,5 @@ __all__ = [
     "PlanStore",
     "Resumed",
     "StoreBusy",
+    "StoreError",
 ]

@@ -6,6 +6,8 @@ Override any of them per run with ``scrapy crawl articles -s NAME=VALUE``.
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["scraper.spiders"]
 NEWSPIDER_MODULE = "scraper.spiders"
+# Scrapy's `crawl` with the archive's exit statuses (scraper/exitcodes.py).
+COMMANDS_MODULE = "scraper.commands"
 
 # Name the project, so site owners can tell who is crawling; fill in a contact with
 # -s ARCHIVE_CONTACT=you@example.org (it is appended to the User-Agent).

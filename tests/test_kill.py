@@ -3,6 +3,7 @@ command each time, ends with the same archive as an uninterrupted crawl."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import signal
 import sqlite3
@@ -136,6 +137,9 @@ def test_killed_then_finished_equals_uninterrupted(
         crawls = conn.execute(
             "select status, finish_reason, resumed_crawl_id, errors from crawls order by id"
         ).fetchall()
+        counted = conn.execute(
+            "select id, articles_new, resumed_crawl_id from crawls order by id"
+        ).fetchall()
         pending = conn.execute(
             "select count(*) from frontier where state in ('pending', 'leased')"
         ).fetchone()[0]
@@ -147,3 +151,11 @@ def test_killed_then_finished_equals_uninterrupted(
     assert last[2] is not None  # it resumed the killed run's frontier
     assert json.loads(last[3]) == []
     assert pending == 0
+    # Every run's row holds its counts as of its last commit, killed runs too: each article
+    # is new exactly once over the runs, and the first run committed some before its kill.
+    assert sum(row[1] for row in counted) == len(got["articles"])
+    assert counted[0][1] > 0 or kills == 0
+    # Each run that resumed names the run it took over, the one just before it.
+    for (previous, _, _), (_, _, resumed) in itertools.pairwise(counted):
+        assert resumed in (None, previous)
+    assert counted[-1][2] == counted[-2][0]

@@ -20,6 +20,7 @@ from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
 from ..crawlplan import META, CrawlPlan, PlanArgumentError, page_route, starts_discovery
+from ..exitcodes import EXIT_STATUS_STAT
 from ..extract import PageHints, classify_page, start_page
 from ..extract.urls import canonicalize_url, host_of
 from ..items import Article, FetchNote
@@ -118,13 +119,22 @@ class PlannedRoutes(DiscoveryRoutes):
         failed so the next run starts afresh instead of resuming it forever."""
         if self.plan is None:
             return
-        if self._close_reason == "finished" and self.plan.store is not None:
-            dropped = self.plan.settle_leftovers("dropped unanswered")
-            if dropped:
-                self.logger.warning(
-                    "%d requests were dropped unanswered: %s", len(dropped), dropped[:5]
-                )
-        self.plan.close()
+        archive_failed = bool(self.crawler.stats.get_value(EXIT_STATUS_STAT)) or bool(
+            self.plan.failure
+        )
+        try:
+            # After a refused write, what is unsettled was fetched but not stored: it stays
+            # for the next run to fetch again.
+            if self._close_reason == "finished" and not archive_failed:
+                dropped = self.plan.settle_leftovers("dropped unanswered")
+                if dropped:
+                    self.logger.warning(
+                        "%d requests were dropped unanswered: %s", len(dropped), dropped[:5]
+                    )
+        except Exception as exc:  # the store is the archive's; its errors end here, in one line
+            self.logger.error("could not settle the frontier: %s", exc)
+        finally:
+            self.plan.close()
 
     async def _resumed_requests(self) -> AsyncIterator[scrapy.Request]:
         """What an unfinished earlier run left, then the revisits the schedule says are due."""

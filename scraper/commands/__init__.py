@@ -1,0 +1,2 @@
+"""The project's Scrapy commands (``COMMANDS_MODULE``): ``crawl`` with the archive's exit
+statuses."""

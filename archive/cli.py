@@ -358,6 +358,7 @@ def reparse(
         newsarchive reparse --since 2024-05-01 --url https://example.com/2024/05/budget/
         newsarchive reparse --profiles profiles/
     """
+    from archive.lock import ArchiveLocked
     from archive.reparse import SiteProfiles
     from archive.reparse import reparse as run_reparse
     from scraper.extract.profiles import ProfileError
@@ -370,7 +371,10 @@ def reparse(
         raise click.ClickException(str(exc)) from exc
     with archive_errors():
         open_readonly(db_path).close()
-        report = run_reparse(db_path, since=since, url=url, profiles=site_profiles)
+        try:
+            report = run_reparse(db_path, since=since, url=url, profiles=site_profiles)
+        except ArchiveLocked as exc:
+            raise click.ClickException(str(exc)) from exc
     click.echo(
         f"Re-extracted {report.articles} articles from stored pages: {report.changed} changed, "
         f"{report.unchanged} unchanged."

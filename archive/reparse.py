@@ -25,6 +25,7 @@ from twisted.python.failure import Failure
 
 from archive.captures import Capture, latest_capture
 from archive.queries import ArticleNotFound, get_article
+from archive.lock import ArchiveLock
 from archive.writer import ArchiveWriter
 from scraper.extract.profiles import Profile, load_profile, load_profiles
 from scraper.items import ARTICLE_FIELDS, Article, article_to_dict
@@ -151,7 +152,9 @@ def reparse(
     :class:`SiteProfiles`; none by default). Raises :class:`ArticleNotFound` for an
     unknown ``url``."""
     report = ReparseReport()
-    with ArchiveWriter(db_path, batch_size=batch_size) as writer:
+    # One writing run at a time: a crawl (or another reparse) holding the archive makes this
+    # one refuse at once (ArchiveLocked), and this one's own row is the only 'running' one.
+    with ArchiveLock(db_path), ArchiveWriter(db_path, batch_size=batch_size) as writer:
         db = writer.db
         keys = _article_urls(db, url)
         report.crawl_id = writer.start_crawl(
@@ -159,6 +162,7 @@ def reparse(
             {"since": since, "url": url, **(profiles.arguments() if profiles else {})},
             [url] if url else [],
         )
+        writer.abandon_running_crawls(report.crawl_id)  # killed crawls and reparses
         status = "failed"
         try:
             for key in keys:

@@ -4,6 +4,7 @@ consistent."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -188,3 +189,35 @@ def test_reparse_reads_pages_with_the_profiles_the_crawl_used(tmp_path: Path) ->
     assert f"{n} changed" in out and "sources" in out
     result = CliRunner().invoke(cli, ["reparse", "--db", str(fresh()), "--profile", "nope.toml"])
     assert result.exit_code != 0 and "nope.toml" in result.output
+
+
+def test_reparse_refuses_while_a_crawl_holds_the_archive(archive: Path) -> None:
+    from archive.lock import ArchiveLock
+
+    with ArchiveLock(archive):
+        result = CliRunner().invoke(cli, ["reparse", "--db", str(archive)])
+    assert result.exit_code == 1
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith(f"Error: another crawl is writing {archive} (pid {os.getpid()}, ")
+    conn = sqlite3.connect(archive)
+    assert conn.execute("select count(*) from crawls where spider = 'reparse'").fetchone() == (0,)
+    conn.close()
+
+
+def test_a_killed_reparse_row_is_marked_by_the_next_run(archive: Path) -> None:
+    """A reparse killed mid-run (SIGKILL: no ``finally``) leaves its row 'running'; the
+    next writing run, which holds the lock, marks it failed."""
+    conn = sqlite3.connect(archive)
+    with conn:
+        conn.execute(
+            "insert into crawls (started_at, status, spider, args, start_urls) "
+            "values ('2026-01-01T00:00:00+00:00', 'running', 'reparse', '{}', '[]')"
+        )
+    conn.close()
+    reparse(archive)
+    conn = sqlite3.connect(archive)
+    rows = conn.execute(
+        "select status, finish_reason from crawls where spider = 'reparse' order by id"
+    ).fetchall()
+    conn.close()
+    assert rows == [("failed", "killed"), ("finished", None)]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.chain import chain_report
+from archive.db import ArchiveError
 from archive.frontier import Frontier
 from archive.lock import ArchiveLock
 from scraper.planstore import Entry, KnownRow, Resumed, StoreError
@@ -32,9 +33,15 @@ class ArchiveStore:
 
     @classmethod
     def open(cls, db_path: str | Path) -> ArchiveStore:
-        lock = ArchiveLock(db_path).acquire()  # ArchiveLocked is a StoreBusy
+        try:
+            lock = ArchiveLock(db_path).acquire()  # ArchiveLocked is a StoreBusy
+        except OSError as exc:  # a folder that cannot be created or written
+            raise StoreError(f"ARCHIVE_DB: cannot lock {db_path}: {exc}") from exc
         try:
             frontier = Frontier(db_path)  # applies pending migrations
+        except (ArchiveError, sqlite3.Error, OSError) as exc:
+            lock.release()  # not an archive (a text file, another program's SQLite), unreadable
+            raise StoreError(f"ARCHIVE_DB: {exc}") from exc
         except BaseException:
             lock.release()
             raise

@@ -24,8 +24,8 @@ from sqlite_utils import Database
 from twisted.python.failure import Failure
 
 from archive.captures import Capture, latest_capture
-from archive.queries import ArticleNotFound, get_article
 from archive.lock import ArchiveLock
+from archive.queries import ArticleNotFound, get_article
 from archive.writer import ArchiveWriter
 from scraper.extract.profiles import Profile, load_profile, load_profiles
 from scraper.items import ARTICLE_FIELDS, Article, article_to_dict

@@ -253,6 +253,10 @@ class CrawlPlan:
             # One clear line and a "try later" exit status, before any request.
             logger.error("%s", exc)
             sys.exit(EXIT_LOCKED)
+        except StoreError as exc:
+            # Not an archive, or one that cannot be opened: one line, nothing touched.
+            logger.error("%s", exc)
+            sys.exit(1)
         return plan
 
     def close(self) -> None:

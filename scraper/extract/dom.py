@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import lxml.html
 from lxml import etree
@@ -171,6 +172,44 @@ _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def xml_safe(text: str | None) -> str:
     """Text lxml accepts as a node's text: control characters and NULs removed."""
     return _NOT_XML.sub("", text) if text else ""
+
+
+# An attribute name lxml's attribute API can address. A page may hold others (template
+# leftovers such as ``{{ x }}``, control characters), which the parser keeps and
+# serialises but ``strip_attributes``, ``del attrib[...]`` and ``set`` refuse.
+_PLAIN_ATTR = re.compile(r"^[A-Za-z_][-A-Za-z0-9_.:]*$")
+
+
+def keep_attributes(
+    root: HtmlElement, keep: frozenset[str], names: Iterable[str] | None = None
+) -> None:
+    """Remove from ``root`` and its descendants every attribute whose name is not in
+    ``keep``. ``names``: every attribute name the tree may use (for the page's whole
+    tree, its index has them), so that the plain ones go in one C-level pass; only an
+    element with a name lxml cannot address is rebuilt, alone."""
+    if names is None:
+        names = {name for el in root.iter(etree.Element) for name in el.attrib}
+    doomed = [name for name in names if name not in keep]
+    plain = [name for name in doomed if _PLAIN_ATTR.match(name)]
+    if plain:
+        etree.strip_attributes(root, *plain)
+    if len(plain) < len(doomed):
+        for el in root.iter(etree.Element):
+            if not all(_PLAIN_ATTR.match(name) for name in el.attrib):
+                _rebuild_attributes(el, keep)
+
+
+def _rebuild_attributes(el: HtmlElement, keep: frozenset[str]) -> None:
+    """``el`` with only its attributes in ``keep``, their values made XML-safe (the
+    parser lets control characters through; ``set`` refuses them). An attribute that
+    still cannot be set is dropped: it costs that attribute, not the page."""
+    kept = [(name, value) for name, value in el.items() if name in keep]
+    el.attrib.clear()
+    for name, value in kept:
+        try:
+            el.set(name, xml_safe(value))
+        except ValueError:
+            continue
 
 
 def drop_tree(el: HtmlElement) -> None:

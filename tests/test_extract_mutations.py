@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scraper.extract import classify_page, extract_article, parse_html
+from scraper.extract.profiles import parse_profile
 from scraper.extract.pagekind import PageKind
 from scraper.items import Article
 
@@ -147,3 +148,13 @@ def test_bad_attribute_costs_its_element_only() -> None:
     assert article.body_html is not None
     assert "{{" not in article.body_html and "\x01" not in article.body_html
     assert article.body_html.count("<p>") == 2
+
+
+def test_bad_attribute_under_a_profile_costs_its_element_only() -> None:
+    profile = parse_profile('name = "t"\n[fields]\nbody_text = "div.story"\n')
+    words = "The tram line opens in May after four years of building work. " * 4
+    page = f'<html><body><div class="story"><p {{{{ x }}}} a\x01b="1">{words}</p></div></body></html>'
+    article = extract_article(page, URL, profile=profile)
+    assert article.sources["body_text"] == "profile"
+    assert article.body_text == words.strip()
+    assert article.body_html == f"<div><p>{words}</p></div>"

@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scraper.extract import classify_page, extract_article, parse_html
-from scraper.extract.profiles import parse_profile
 from scraper.extract.pagekind import PageKind
+from scraper.extract.profiles import parse_profile
 from scraper.items import Article
 
 URL = "https://news.example.org/2024/05/some-article/"
@@ -153,7 +153,9 @@ def test_bad_attribute_costs_its_element_only() -> None:
 def test_bad_attribute_under_a_profile_costs_its_element_only() -> None:
     profile = parse_profile('name = "t"\n[fields]\nbody_text = "div.story"\n')
     words = "The tram line opens in May after four years of building work. " * 4
-    page = f'<html><body><div class="story"><p {{{{ x }}}} a\x01b="1">{words}</p></div></body></html>'
+    page = (
+        f'<html><body><div class="story"><p {{{{ x }}}} a\x01b="1">{words}</p></div></body></html>'
+    )
     article = extract_article(page, URL, profile=profile)
     assert article.sources["body_text"] == "profile"
     assert article.body_text == words.strip()

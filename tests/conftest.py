@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from scraper.items import Article, Comment, Image
+
+# tests/test_extract_mutations.py: 10,000 mutated real pages, CI's budget (about a minute
+# on one core); NEWSARCHIVE_MUTATIONS=300 for a quick local run. No deadline: the time
+# of one example depends on the machine's load, not on the code under test.
+settings.register_profile(
+    "mutations",
+    max_examples=int(os.environ.get("NEWSARCHIVE_MUTATIONS", "10000")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # -- archive fixtures (archive/*, tests/test_archive_*.py, tests/test_cli.py) --------------
 

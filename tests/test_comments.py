@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from scraper.extract import extract_article
 from scraper.extract.comments import (
     CommentThread,
     comment_section_elements,
@@ -409,3 +410,16 @@ def test_merge_thread_order_keeps_replies_under_their_parent() -> None:
     ids = [c.comment_id for c in merged]
     assert ids[:3] == ["15", "17", "16"]  # 17 answers 15, 16 was written between them
     assert sorted(ids) == sorted(str(c["id"]) for c in POSTS[post_id]["comments"])
+
+
+def test_twenty_thousand_threaded_comments_are_all_found() -> None:
+    """bench/comments_scale.py's page (WordPress markup, threads 4 deep): every comment,
+    with its parent. (Its time is the bench's to measure: it was quadratic in the number
+    of comments, each one looking for its parent among a fresh copy of all before it.)"""
+    from bench.comments_scale import URL, comments_page
+
+    article = extract_article(comments_page(20_000).encode(), URL)
+    assert len(article.comments) == 20_000
+    assert [c.comment_id for c in article.comments[:5]] == ["1", "2", "3", "4", "5"]
+    assert [c.parent_id for c in article.comments[:5]] == [None, "1", "2", "3", None]
+    assert [c.depth for c in article.comments[:5]] == [1, 2, 3, 4, 1]

@@ -19,7 +19,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from ..items import Image
-from .dom import collapse, drop_tree
+from .dom import collapse, drop_tree, keep_attributes
 from .pageindex import PageIndex, page_index
 from .urls import absolute_url
 
@@ -342,24 +342,10 @@ def _images(root: HtmlElement, url: str) -> list[Image]:
     return images
 
 
-# An attribute name strip_attributes can take (a page may hold template leftovers as names).
-_PLAIN_ATTR = re.compile(r"^[A-Za-z_][-A-Za-z0-9_.:]*$")
-
-
 def _clean_html(root: HtmlElement, names: Iterable[str]) -> str:
     """The body's HTML with only the attributes in ``_KEEP_ATTRS``; ``names`` holds every
-    attribute name the page uses (stripped in one C-level pass)."""
-    doomed = [name for name in names if name not in _KEEP_ATTRS]
-    plain = [name for name in doomed if _PLAIN_ATTR.match(name)]
-    if plain:
-        etree.strip_attributes(root, *plain)
-    if len(plain) < len(doomed):  # names lxml cannot match ("{{ x }}", control characters)
-        for el in root.iter():
-            if any(not _PLAIN_ATTR.match(k) for k in el.attrib):
-                kept = [(k, v) for k, v in el.attrib.items() if k in _KEEP_ATTRS]
-                el.attrib.clear()
-                for k, v in kept:
-                    el.set(k, v)
+    attribute name the page uses."""
+    keep_attributes(root, _KEEP_ATTRS, names)
     html = lxml.html.tostring(root, encoding="unicode")
     return re.sub(r"\n\s*\n+", "\n", html).strip()
 

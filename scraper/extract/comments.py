@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -346,7 +346,7 @@ def _own_elements(item: HtmlElement, items: set[HtmlElement]) -> list[HtmlElemen
     return out
 
 
-def _nearest(el: HtmlElement, items: set[HtmlElement]) -> HtmlElement | None:
+def _nearest(el: HtmlElement, items: Container[HtmlElement]) -> HtmlElement | None:
     for anc in el.iterancestors():
         if anc in items:
             return anc
@@ -362,7 +362,7 @@ def _build_items(elements: Iterable[tuple[HtmlElement, str]]) -> list[_Item]:
     found: list[_Item] = []
     by_el: dict[HtmlElement, _Item] = {}
     for el, kind in elements:
-        parent_el = _nearest(el, set(by_el))
+        parent_el = _nearest(el, by_el)  # the items so far (a dict's keys: no copy per item)
         if parent_el is not None:
             parent = by_el[parent_el]
             if _raw_id(parent.el) and _raw_id(parent.el) == _raw_id(el):

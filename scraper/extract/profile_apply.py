@@ -24,7 +24,7 @@ from ..items import Comment, Image
 from .body import text_blocks
 from .comments import CommentThread
 from .dates import parse_date
-from .dom import element_text, inline_text
+from .dom import element_text, inline_text, keep_attributes
 from .navigation import Neighbours
 from .profiles import CommentRules, Profile, Rule
 from .urls import absolute_url, canonicalize_url
@@ -207,12 +207,7 @@ def _pruned(
 
 
 def _clean_html(root: HtmlElement) -> str:
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        for attr in list(el.attrib):
-            if attr not in _KEEP_ATTRS:
-                del el.attrib[attr]
+    keep_attributes(root, _KEEP_ATTRS)
     html = lxml.html.tostring(root, encoding="unicode")
     return re.sub(r"\n\s*\n+", "\n", html).strip()
 

@@ -91,13 +91,41 @@ def archive_errors() -> Iterator[None]:
     metavar="NAME VALUE",
     help="A :NAME parameter of the SQL (repeatable).",
 )
+@click.option(
+    "--timeout",
+    default=queries.DEFAULT_TIMEOUT_S,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="Stop the query after this long (0: no limit).",
+)
+@click.option(
+    "--max-memory",
+    "max_memory_mb",
+    default=queries.DEFAULT_MAX_MEMORY_MB,
+    show_default=True,
+    type=click.IntRange(min=0),
+    metavar="MB",
+    help="Memory cap, on this query's connection: SQLite's page cache (cache_size), "
+    "any one value (SQLITE_LIMIT_LENGTH) and the result rows held for output stay under "
+    "this many megabytes; sorts and temporary tables spill to temporary files (0: no "
+    "limit).",
+)
 @format_option
 @db_option
-def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, db_path: str) -> None:
+def query(
+    sql: str,
+    params: tuple[tuple[str, str], ...],
+    timeout: float,
+    max_memory_mb: int,
+    fmt: str,
+    db_path: str,
+) -> None:
     """Run a read-only SQL query against the archive.
 
     Anything but reading (INSERT, UPDATE, DELETE, CREATE, DROP, ATTACH, setting a
-    PRAGMA…) is refused.
+    PRAGMA…) is refused. A query that runs longer than --timeout, or needs more memory
+    than --max-memory, is stopped with a one-line error.
 
     Example:
 
@@ -107,7 +135,13 @@ def query(sql: str, params: tuple[tuple[str, str], ...], fmt: str, db_path: str)
             --param section Politics --format csv
     """
     with archive_errors():
-        columns, rows = queries.run_readonly_query(db_path, sql, dict(params) if params else None)
+        columns, rows = queries.run_readonly_query(
+            db_path,
+            sql,
+            dict(params) if params else None,
+            timeout=timeout or None,
+            max_memory_mb=max_memory_mb or None,
+        )
     emit_rows(columns, rows, fmt)
 
 

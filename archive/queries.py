@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -113,26 +115,88 @@ class _ReadOnlyAuthorizer:
         return name
 
 
+# Limits of one `newsarchive query` run (the CLI's --timeout and --max-memory defaults).
+DEFAULT_TIMEOUT_S = 30.0
+DEFAULT_MAX_MEMORY_MB = 512
+# How often (in SQLite virtual-machine instructions) the deadline is checked: about every
+# millisecond or less, at a cost too small to measure.
+_PROGRESS_STEPS = 10_000
+_FETCH_BATCH = 1000
+_MB = 1024 * 1024
+# SQLite's answers to a query over its memory cap: a value longer than the length limit,
+# an allocation refused.
+_OVER_MEMORY = frozenset({"SQLITE_TOOBIG", "SQLITE_NOMEM"})
+
+
+class QueryLimitExceeded(QueryError):
+    """A query ran past its time limit or its memory cap."""
+
+
+def _cap_memory(conn: sqlite3.Connection, limit_bytes: int) -> None:
+    """Bound what one query's connection can hold in memory, on this connection only.
+
+    SQLite's ``hard_heap_limit`` is one setting for the whole process that a PRAGMA can
+    only lower, never lift again: a library call must not leave it behind. Instead: the
+    page cache is capped (``cache_size``), sorts, DISTINCT, recursive-CTE queues and
+    other temporary tables spill to temporary files past it (``temp_store = FILE``), and
+    no one value (a ``group_concat``, a ``zeroblob``) may pass the cap
+    (``SQLITE_LIMIT_LENGTH``). The result rows held for output are counted by
+    :func:`_fetch_capped`."""
+    conn.execute(f"PRAGMA cache_size = -{max(limit_bytes // 1024 // 2, 1024)}")
+    conn.execute("PRAGMA temp_store = FILE")
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, min(limit_bytes, 1_000_000_000))
+
+
 def run_readonly_query(
     db_path: str | Path,
     sql: str,
     params: Mapping[str, Any] | Sequence[Any] | None = None,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT_S,
+    max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run one SQL statement against the archive read-only; return (columns, rows).
 
     The connection is opened with ``mode=ro`` and an authorizer that refuses every
     statement other than reading, raising :class:`ReadOnlyViolation` ("query is read-only:
     INSERT is not allowed"). Other failures raise :class:`QueryError`.
+
+    Limits (``None`` or 0: none): ``timeout`` seconds of running time, checked by a
+    progress handler that interrupts the statement; ``max_memory_mb`` megabytes for
+    SQLite's page cache, for any one value and for the result rows held in memory, with
+    sorts and temporary tables spilling to temporary files past the cache (see
+    :func:`_cap_memory`). Either one raises :class:`QueryLimitExceeded`.
     """
     db = open_readonly(db_path)
     conn = db.conn
+    limit_bytes = max_memory_mb * _MB if max_memory_mb else None
+    deadline = time.monotonic() + timeout if timeout else None
+    timed_out = False
+
+    def past_deadline() -> int:
+        nonlocal timed_out
+        timed_out = deadline is not None and time.monotonic() > deadline
+        return 1 if timed_out else 0
+
+    if limit_bytes is not None:
+        _cap_memory(conn, limit_bytes)
     authorizer = _ReadOnlyAuthorizer()
     conn.set_authorizer(authorizer)
+    if deadline is not None:
+        conn.set_progress_handler(past_deadline, _PROGRESS_STEPS)
     try:
         cursor = conn.execute(sql, params if params is not None else ())
         columns = [d[0] for d in cursor.description or ()]
-        rows = [tuple(row) for row in cursor.fetchall()]
+        rows = _fetch_capped(cursor, limit_bytes)
+    except MemoryError as exc:
+        raise _memory_exceeded(max_memory_mb) from exc
     except (sqlite3.Error, sqlite3.Warning, ValueError, OverflowError) as exc:
+        if limit_bytes is not None and getattr(exc, "sqlite_errorname", "") in _OVER_MEMORY:
+            raise _memory_exceeded(max_memory_mb) from exc
+        if timed_out:
+            raise QueryLimitExceeded(
+                f"query exceeded {timeout:g} s (--timeout) and was stopped"
+            ) from exc
         if authorizer.refused is not None:
             raise ReadOnlyViolation(
                 f"query is read-only: {authorizer.refused} is not allowed"
@@ -141,6 +205,27 @@ def run_readonly_query(
     finally:
         conn.close()
     return columns, rows
+
+
+def _fetch_capped(cursor: sqlite3.Cursor, limit_bytes: int | None) -> list[tuple[Any, ...]]:
+    """Every row of ``cursor``; :class:`MemoryError` once the rows held pass ``limit_bytes``
+    (their size as Python objects, ``sys.getsizeof``)."""
+    rows: list[tuple[Any, ...]] = []
+    held = 0
+    while batch := cursor.fetchmany(_FETCH_BATCH):
+        for row in batch:
+            rows.append(tuple(row))
+            if limit_bytes is not None:
+                held += sys.getsizeof(row) + sum(sys.getsizeof(v) for v in row)
+        if limit_bytes is not None and held > limit_bytes:
+            raise MemoryError
+    return rows
+
+
+def _memory_exceeded(max_memory_mb: int | None) -> QueryLimitExceeded:
+    return QueryLimitExceeded(
+        f"query exceeded the memory cap of {max_memory_mb} MB (--max-memory) and was stopped"
+    )
 
 
 def _one_line(exc: BaseException) -> str:

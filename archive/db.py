@@ -1,4 +1,5 @@
-"""Opening an archive: read-write (migrations applied) or read-only (``mode=ro``)."""
+"""Opening an archive: read-write (migrations applied) or read-only (``mode=ro``, or
+``immutable=1`` where the archive's directory or file cannot be written)."""
 
 from __future__ import annotations
 
@@ -79,28 +80,73 @@ def open_archive(path: str | Path) -> Database:
 def open_readonly(path: str | Path) -> Database:
     """Open an existing archive read-only (a ``file:PATH?mode=ro`` URI connection).
 
-    Raises :class:`ArchiveNotFound` if there is no such file and :class:`NotAnArchive` if
-    it is not a newsarchive archive.
+    An archive that SQLite cannot open that way because it cannot create the
+    write-ahead log's index file (``PATH-shm``) beside it (a read-only directory or
+    medium, an immutable file) is opened with ``immutable=1`` instead, when no
+    write-ahead log holds committed data that would then be missed.
+
+    Raises :class:`ArchiveNotFound` if there is no such file, :class:`NotAnArchive` if it
+    is not a newsarchive archive, and :class:`ArchiveError` if it cannot be read.
     """
-    path = Path(path)
+    return Database(_connect_readonly(Path(path))[0])
+
+
+def needs_immutable(path: str | Path) -> bool:
+    """Whether the archive at ``path`` can only be read as an immutable file (see
+    :func:`open_readonly`, which raises the same errors)."""
+    conn, immutable = _connect_readonly(Path(path))
+    conn.close()
+    return immutable
+
+
+def _connect_readonly(path: Path) -> tuple[sqlite3.Connection, bool]:
     if not path.exists():
         raise ArchiveNotFound(f"archive not found: {path}")
     if not path.is_file():
         raise NotAnArchive(f"not a newsarchive archive (not a file): {path}")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    if not os.access(path, os.R_OK):
+        raise ArchiveError(f"cannot read archive: {path} (permission denied)")
+    try:
+        return _probe(path, immutable=False), False
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorname", "") != "SQLITE_CANTOPEN":
+            raise NotAnArchive(f"not a newsarchive archive: {path}") from exc
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise ArchiveError(
+                f"cannot read archive: {path} (its write-ahead log {wal.name} holds "
+                f"changes, and {path.name}-shm cannot be opened or created beside it)"
+            ) from exc
+    try:
+        return _probe(path, immutable=True), True
+    except sqlite3.DatabaseError as exc:
+        raise NotAnArchive(f"not a newsarchive archive: {path}") from exc
+
+
+def _probe(path: str | Path, *, immutable: bool) -> sqlite3.Connection:
+    """A read-only connection to ``path`` once it is known to hold our migrations;
+    :class:`NotAnArchive` if it does not, ``sqlite3.DatabaseError`` if SQLite cannot read
+    it at all."""
+    uri = f"{Path(path).resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+    conn = sqlite3.connect(uri, uri=True)
     try:
         _configure(conn)
         applied = conn.execute(
             f"SELECT count(*) FROM {migrations.migrations_table} WHERE migration_set = ?",
             [MIGRATION_SET],
         ).fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_CANTOPEN":
+            raise
+        raise NotAnArchive(f"not a newsarchive archive: {path}") from exc
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise NotAnArchive(f"not a newsarchive archive: {path}") from exc
     if not applied:
         conn.close()
         raise NotAnArchive(f"not a newsarchive archive: {path}")
-    return Database(conn)
+    return conn
 
 
 def _configure(conn: sqlite3.Connection) -> None:

@@ -7,6 +7,7 @@ an authorizer that refuses anything but reading.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import sys
 import time
@@ -167,6 +168,8 @@ def run_readonly_query(
     sorts and temporary tables spilling to temporary files past the cache (see
     :func:`_cap_memory`). Either one raises :class:`QueryLimitExceeded`.
     """
+    if _first_keyword(sql) is None:
+        raise QueryError("query is empty: give one SQL statement")
     db = open_readonly(db_path)
     conn = db.conn
     limit_bytes = max_memory_mb * _MB if max_memory_mb else None
@@ -199,7 +202,7 @@ def run_readonly_query(
             ) from exc
         if authorizer.refused is not None:
             raise ReadOnlyViolation(
-                f"query is read-only: {authorizer.refused} is not allowed"
+                f"query is read-only: {_refused_statement(sql, authorizer.refused)} is not allowed"
             ) from exc
         raise QueryError(f"query failed: {_one_line(exc)}") from exc
     finally:
@@ -226,6 +229,30 @@ def _memory_exceeded(max_memory_mb: int | None) -> QueryLimitExceeded:
     return QueryLimitExceeded(
         f"query exceeded the memory cap of {max_memory_mb} MB (--max-memory) and was stopped"
     )
+
+
+# Whitespace and comments before a statement's first keyword.
+_LEADING = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?(?:\*/|$))*", re.S)
+_KEYWORD = re.compile(r"[A-Za-z]+")
+_VACUUM_INTO = re.compile(r"vacuum(?:\s+(?:\w+|\"[^\"]*\"|\[[^\]]*\]))?\s+into\b", re.I)
+
+
+def _first_keyword(sql: str) -> str | None:
+    """The statement's first keyword, upper-cased (``None`` if it has none: empty, or
+    only comments)."""
+    rest = sql[_LEADING.match(sql).end() :]  # type: ignore[union-attr]
+    found = _KEYWORD.match(rest)
+    return found.group(0).upper() if found else None
+
+
+def _refused_statement(sql: str, refused: str) -> str:
+    """What to name in the refusal. SQLite runs ``VACUUM`` as an ``ATTACH`` of a scratch
+    database (so the authorizer sees ATTACH); the user wrote VACUUM, which writes."""
+    if _first_keyword(sql) != "VACUUM":
+        return refused
+    if _VACUUM_INTO.match(sql[_LEADING.match(sql).end() :]):  # type: ignore[union-attr]
+        return "VACUUM INTO (it writes a copy of the database to a file)"
+    return "VACUUM (it rewrites the database file)"
 
 
 def _one_line(exc: BaseException) -> str:

@@ -2,7 +2,8 @@
 descriptions of every table and column) and stored queries with named parameters.
 
 Datasette opens a mutable database file with a ``mode=ro`` URI, so it never writes and
-keeps serving while a crawl writes (the archive is in WAL mode).
+keeps serving while a crawl writes (the archive is in WAL mode). An archive that cannot
+be opened that way (a read-only directory or an immutable file) is served immutable.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from archive.db import open_readonly
+from archive.db import needs_immutable
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
@@ -37,8 +38,13 @@ def datasette_metadata(db_path: str | Path) -> dict[str, Any]:
     return metadata
 
 
-def datasette_command(db_path: str | Path, metadata_path: Path, host: str, port: int) -> list[str]:
-    cmd = [sys.executable, "-m", "datasette", "serve", str(db_path)]
+def datasette_command(
+    db_path: str | Path, metadata_path: Path, host: str, port: int, *, immutable: bool = False
+) -> list[str]:
+    """Datasette's command line; ``immutable``: the archive is served as an immutable
+    file (``-i``), for one whose directory or file cannot be written."""
+    cmd = [sys.executable, "-m", "datasette", "serve"]
+    cmd += ["-i", str(db_path)] if immutable else [str(db_path)]
     cmd += ["--metadata", str(metadata_path), "--host", host, "--port", str(port)]
     for name, value in DATASETTE_SETTINGS.items():
         cmd += ["--setting", name, value]
@@ -48,13 +54,15 @@ def datasette_command(db_path: str | Path, metadata_path: Path, host: str, port:
 def serve(db_path: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
     """Run Datasette on the archive until interrupted; return its exit code. Raises
     :class:`archive.db.ArchiveError` if ``db_path`` is not an archive."""
-    open_readonly(db_path).close()
+    immutable = needs_immutable(db_path)
     with tempfile.TemporaryDirectory(prefix="newsarchive-serve-") as tmp:
         metadata_path = Path(tmp) / "metadata.json"
         metadata_path.write_text(
             json.dumps(datasette_metadata(db_path), ensure_ascii=False), "utf-8"
         )
-        process = subprocess.Popen(datasette_command(db_path, metadata_path, host, port))
+        process = subprocess.Popen(
+            datasette_command(db_path, metadata_path, host, port, immutable=immutable)
+        )
         # Stopped by a signal (Ctrl-C, or SIGTERM from a service manager): stop Datasette
         # too, and remove the metadata file.
         previous = signal.signal(signal.SIGTERM, _raise_interrupt)

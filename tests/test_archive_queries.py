@@ -56,7 +56,10 @@ def test_query_returns_columns_and_rows(filled_archive):
         ("CREATE TABLE t (x)", "CREATE TABLE"),
         ("CREATE TEMP TABLE t (x)", "CREATE TEMP TABLE"),
         ("ATTACH DATABASE ':memory:' AS other", "ATTACH"),
-        ("VACUUM INTO '/tmp/newsarchive-copy.db'", "ATTACH"),
+        (
+            "VACUUM INTO '/tmp/newsarchive-copy.db'",
+            "VACUUM INTO (it writes a copy of the database to a file)",
+        ),
         ("PRAGMA user_version = 7", "PRAGMA user_version = 7"),
         ("PRAGMA journal_mode = delete", "PRAGMA journal_mode = delete"),
         ("BEGIN", "BEGIN"),

@@ -3,11 +3,21 @@ traceback) and nothing lost; limits of ``query``."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner, Result
 
 from archive.cli import cli
@@ -100,3 +110,133 @@ def test_query_large_sort_spills_to_disk_under_the_memory_cap(filled_archive):
     result = run("query", sql, "--max-memory", "8", "--format", "csv", "--db", str(filled_archive))
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1] == "1000000"
+
+
+# -- read-only and immutable archives; refusals named right --------------------------------
+
+
+@contextmanager
+def unwritable(archive: Path, how: str) -> Iterator[None]:
+    """``archive`` and its directory made unwritable: ``chmod`` (file 444 in a 555
+    directory) or ``chattr +i`` (immutable: not even root writes, needs root)."""
+    folder = archive.parent
+    if how == "chattr":
+        if os.geteuid() != 0 or shutil.which("chattr") is None:
+            pytest.skip("chattr +i needs root")
+        done = subprocess.run(["chattr", "+i", str(archive), str(folder)], check=False)
+        if done.returncode != 0:
+            pytest.skip("this filesystem has no immutable attribute")
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(archive), str(folder)], check=True)
+    else:
+        archive.chmod(0o444)
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+            archive.chmod(0o644)
+
+
+@pytest.mark.parametrize("how", ["chmod", "chattr"])
+def test_unwritable_archive_is_read_by_every_read_command(filled_archive, tmp_path, how):
+    folder = tmp_path / "shelf"
+    folder.mkdir()
+    archive = folder / "archive.db"
+    shutil.copyfile(filled_archive, archive)  # closed cleanly: no -wal or -shm beside it
+    db = str(archive)
+    with unwritable(archive, how):
+        counted = run("query", "SELECT count(*) FROM articles", "--format", "csv", "--db", db)
+        assert counted.exit_code == 0, counted.output
+        assert counted.output == "count(*)\n3\n"
+        for args in (["stats"], ["search", "budget"], ["export"],
+                     ["show", "https://news.example.org/2024/05/council-budget/"],
+                     ["history", "https://news.example.org/2024/05/council-budget/"]):  # fmt: skip
+            result = run(*args, "--db", db)
+            assert result.exit_code == 0, (args, result.output)
+            assert "not a newsarchive archive" not in result.output
+        assert "Council approves budget" in run("search", "budget", "--db", db).output
+        refused = run("query", "DELETE FROM articles", "--db", db)
+        assert_one_line_error(refused, "query is read-only: DELETE is not allowed")
+        if how == "chattr" or not os.access(folder, os.W_OK):  # root ignores chmod
+            assert sorted(p.name for p in folder.iterdir()) == ["archive.db"]
+
+
+@pytest.mark.parametrize(
+    ("sql", "refused"),
+    [
+        ("VACUUM", "VACUUM (it rewrites the database file)"),
+        ("  /* tidy */ vacuum main", "VACUUM (it rewrites the database file)"),
+        ("VACUUM INTO 'copy.db'", "VACUUM INTO (it writes a copy of the database to a file)"),
+        ("ATTACH DATABASE 'x.db' AS x", "ATTACH"),
+        ("DETACH x", "DETACH"),
+        ("REINDEX", "REINDEX"),
+        ("ANALYZE", "ANALYZE"),
+        ("BEGIN", "BEGIN"),
+        ("SAVEPOINT s", "SAVEPOINT"),
+        ("REPLACE INTO links VALUES (1, 2, 3, 4, 5)", "INSERT"),
+        ("ALTER TABLE articles ADD COLUMN z", "ALTER TABLE"),
+        ("CREATE TEMP TABLE t (x)", "CREATE TEMP TABLE"),
+        ("CREATE VIRTUAL TABLE v USING fts5(x)", "CREATE VTABLE"),
+        ("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')", "INSERT"),
+        ("PRAGMA wal_checkpoint", "PRAGMA wal_checkpoint"),
+        ("PRAGMA journal_mode = delete", "PRAGMA journal_mode = delete"),
+    ],
+)
+def test_query_refusal_names_the_statement(filled_archive, tmp_path, sql, refused):
+    result = run("query", sql, "--db", str(filled_archive))
+    assert_one_line_error(result, f"query is read-only: {refused} is not allowed")
+    assert not (tmp_path / "copy.db").exists()
+
+
+@pytest.mark.parametrize("sql", ["", "   ", "\n\t", "-- nothing\n", "/* nothing */"])
+def test_query_with_no_statement_is_an_error(filled_archive, sql):
+    result = run("query", "--db", str(filled_archive), "--", sql)
+    assert_one_line_error(result, "query is empty: give one SQL statement")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get_json(url: str, process: subprocess.Popen[str], timeout: float = 60) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"serve exited with {process.returncode}: {process.stderr}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return json.load(response)
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"serve did not answer at {url}")
+
+
+def test_serve_reads_an_immutable_archive(filled_archive, tmp_path):
+    folder = tmp_path / "shelf"
+    folder.mkdir()
+    archive = folder / "news.db"
+    shutil.copyfile(filled_archive, archive)
+    port = _free_port()
+    with unwritable(archive, "chattr"):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "archive.cli", "serve", "--db", str(archive),
+             "--port", str(port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )  # fmt: skip
+        try:
+            rows = _get_json(
+                f"http://127.0.0.1:{port}/news.json?sql=select+count(*)+as+n+from+articles"
+                "&_shape=array",
+                process,
+            )
+        finally:
+            process.terminate()
+            process.communicate(timeout=10)
+    assert rows == [{"n": 3}]

@@ -230,6 +230,7 @@ class CrawlPlan:
         self.chain_start: bool = False  # auto mode, a start URL was an article
         self.robots_sitemaps: dict[str, list[str]] = {}  # netloc -> Sitemap: URLs
         self.hints: dict[str, str] = {}  # key -> why a known article is fetched again
+        self.lacked: set[str] = set()  # article keys this run requested as not archived
 
     # -- life cycle -----------------------------------------------------------------------
 

@@ -101,16 +101,21 @@ def _safe_xml(body: bytes, max_bytes: int) -> bytes:
     return body
 
 
+# How every sitemap and feed is read: no entities, network, DTDs or huge trees; broken
+# documents read as far as they go.
+_XML_OPTIONS: dict[str, bool] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "recover": True,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+
+
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        recover=True,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    return etree.XMLParser(**_XML_OPTIONS)
 
 
 def _local(tag: object) -> str:
@@ -137,17 +142,7 @@ def parse_sitemap(body: bytes, max_bytes: int = MAX_XML_BYTES) -> SitemapDoc:
     item = "url"
     entries = []
     depth = 0
-    events = etree.iterparse(
-        io.BytesIO(body),
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        recover=True,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    events = etree.iterparse(io.BytesIO(body), events=("start", "end"), **_XML_OPTIONS)
     try:
         for event, el in events:
             if event == "start":

@@ -96,7 +96,9 @@ class DiscoveryRoutes:
             requests = []
             for url in links.articles:
                 key = canonicalize_url(url)
-                if plan.known(key) is None and key not in self.seen_articles:
+                # Lacked when this run began: an article this run has archived meanwhile
+                # still counts, or paging would stop as soon as the writer caught up.
+                if key in plan.lacked or plan.known(key) is None:
                     new += 1
                 request = self._article_request(url, self._walk_for_discovered(), source="listing")
                 if request is not None:

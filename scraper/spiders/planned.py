@@ -233,6 +233,8 @@ class PlannedRoutes(DiscoveryRoutes):
                 state["conditional"] = True
         if not plan.persist(request, "article"):
             return None
+        if known is None:
+            plan.lacked.add(key)
         plan.discovered[source] += 1
         return request
 

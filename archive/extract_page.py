@@ -14,12 +14,12 @@ from typing import Any
 from scraper.extract import extract_article, load_profile
 from scraper.extract.profiles import Profile, ProfileError
 from scraper.items import Article, article_to_dict
-from scraper.settings import USER_AGENT
+from scraper.settings import DOWNLOAD_MAXSIZE, USER_AGENT
 
 __all__ = ["Extracted", "PageError", "extract_page", "field_sources"]
 
 FETCH_TIMEOUT = 30.0
-MAX_BYTES = 32 * 1024 * 1024
+MAX_BYTES = DOWNLOAD_MAXSIZE  # the crawl's page cap
 
 # Fields that take their source from another field's entry in ``Article.sources``.
 _SOURCE_OF = {

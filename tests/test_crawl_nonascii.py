@@ -15,6 +15,7 @@ import pytest
 from sqlite_utils import Database
 
 from archive.captures import latest_capture
+from archive.reparse import reparse
 from scraper.extract.urls import canonicalize_url
 from tests.crawling import db_rows, run_crawl
 from tests.generated_sites import free_port, serve
@@ -136,3 +137,16 @@ def test_cp1252_bytes_labelled_utf8_are_archived_as_written(tmp_path: Path) -> N
         capture = latest_capture(archive, site.base + path)
         assert capture is not None and capture.body == body
         assert ("Content-Type", "text/html; charset=utf-8") in capture.headers
+    # reparse decodes the stored bytes the same way: an archive written by a build that
+    # stored U+FFFD (simulated here) gets the headlines as written back.
+    archive.execute(
+        "update articles set headline = replace(replace(headline, 'é', ?), 'ü', ?),"
+        " content_hash = 'written by that build'",
+        ["\ufffd", "\ufffd"],
+    )
+    archive.conn.commit()
+    archive.close()
+    report = reparse(db)
+    assert report.articles == 2 and report.fields["headline"] == 2
+    rows = db_rows(db, "select headline from articles order by url")
+    assert [r["headline"] for r in rows] == LATIN_HEADLINES

@@ -58,8 +58,8 @@ def extract_article(
 ) -> Article:
     """Everything the page says about its article, with each field's source.
 
-    ``html`` may be text, bytes (decoded by ``encoding``, the page's ``<meta>`` charset,
-    then UTF-8) or an already parsed ``lxml.html`` tree, which is only read. Missing fields
+    ``html`` may be text, bytes (``encoding`` is the HTTP header's charset, if any; see
+    :func:`scraper.extract.decode.decode_html`) or an already parsed ``lxml.html`` tree, which is only read. Missing fields
     stay empty; this function never raises on malformed input. With a site ``profile``
     (:func:`load_profile`), each field the profile finds wins, with source ``profile``.
     """

@@ -17,6 +17,7 @@ import click
 
 from archive import queries
 from archive.db import ArchiveError, open_readonly
+from archive.export import iter_export
 from scraper.items import Comment
 
 from .demo import DEMO_PORT, CrawlFailed, run_demo
@@ -306,8 +307,9 @@ def stats(db_path: str) -> None:
 def export(fmt: str, output: IO[str], db_path: str) -> None:
     """Export every article, comments nested, one JSON object per line.
 
-    The objects have exactly the Article fields (`article_to_dict`), ordered by
-    publication date.
+    The objects have the Article fields (`article_to_dict`), ordered by publication
+    date, and for each article and comment when it was first and last seen and when it
+    was removed (first_seen_at, last_seen_at, removed_at; docs/export.md).
 
     `--format warc` writes the raw captures instead, as gzipped WARC 1.1: a warcinfo
     record, a response record per fetched page, a revisit record for a re-fetch whose
@@ -325,7 +327,7 @@ def export(fmt: str, output: IO[str], db_path: str) -> None:
     with archive_errors():
         db = open_readonly(db_path)
         try:
-            for record in queries.iter_export(db):
+            for record in iter_export(db):
                 output.write(json.dumps(record, ensure_ascii=False) + "\n")
         finally:
             db.close()

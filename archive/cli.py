@@ -6,14 +6,20 @@ import base64
 import csv
 import io
 import json
+import os
+import re
 import sqlite3
+import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
+from sqlite_utils import Database
 
 from archive import queries
 from archive.db import ArchiveError, open_readonly
@@ -299,12 +305,12 @@ def stats(db_path: str) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.File("w", encoding="utf-8", lazy=True),
     default="-",
-    help="Write to this file instead of standard output.",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write to this file instead of standard output (written whole or not at all).",
 )
 @db_option
-def export(fmt: str, output: IO[str], db_path: str) -> None:
+def export(fmt: str, output: str, db_path: str) -> None:
     """Export every article, comments nested, one JSON object per line.
 
     The objects have the Article fields (`article_to_dict`), ordered by publication
@@ -321,43 +327,116 @@ def export(fmt: str, output: IO[str], db_path: str) -> None:
         newsarchive export --format jsonl -o articles.jsonl
         newsarchive export --format warc -o archive.warc.gz
     """
-    if fmt == "warc":
-        _export_warc(output.name, db_path)
-        return
+    if output != "-":
+        _check_output_folder(output)
     with archive_errors():
         db = open_readonly(db_path)
         try:
-            for record in iter_export(db):
-                output.write(json.dumps(record, ensure_ascii=False) + "\n")
+            if fmt == "warc":
+                _export_warc(db, output)
+            else:
+                with _output(output, binary=False) as out:
+                    for record in iter_export(db):
+                        out.write(json.dumps(record, ensure_ascii=False) + "\n")
         finally:
             db.close()
 
 
-def _export_warc(name: str, db_path: str) -> None:
+def _export_warc(db: Database, output: str) -> None:
     from archive.warc import write_warc
 
-    with archive_errors():
-        db = open_readonly(db_path)
-        try:
-            if name == "-":
-                summary = write_warc(db, click.get_binary_stream("stdout"))
-            else:
-                with open(name, "wb") as out:
-                    summary = write_warc(db, out, filename=Path(name).name)
-        finally:
-            db.close()
+    with _output(output, binary=True) as out:
+        summary = write_warc(db, out, filename="" if output == "-" else Path(output).name)
     counts = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.records.items()))
-    click.echo(f"Wrote {counts} records to {name}.", err=True)
+    click.echo(f"Wrote {counts} records to {output}.", err=True)
+
+
+def _check_output_folder(output: str) -> None:
+    """A one-line error, before anything is read, if ``output`` cannot be written."""
+    folder = Path(output).parent
+    if not folder.is_dir():
+        what = f"{folder} is not a folder" if folder.exists() else f"no folder {folder}"
+        raise click.ClickException(f"cannot write {output}: {what}")
+    if not os.access(folder, os.W_OK):
+        raise click.ClickException(f"cannot write {output}: folder {folder} is not writable")
+
+
+@contextmanager
+def _output(output: str, *, binary: bool) -> Iterator[Any]:
+    """Standard output for ``-``; else a temporary file beside ``output`` that replaces
+    it once everything is written, so a failed export leaves an existing file as it
+    was and no partial one."""
+    if output == "-":
+        sys.stdout.flush()
+        stdout = sys.stdout.buffer
+        if binary:
+            yield stdout
+            return
+        text = io.TextIOWrapper(stdout, encoding="utf-8", newline="\n")
+        try:
+            yield text
+        finally:
+            text.flush()
+            text.detach()  # standard output stays open
+        return
+    target = Path(output)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    try:
+        with open(handle, "wb") if binary else open(handle, "w", encoding="utf-8") as out:
+            yield out
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 # -- reparse ------------------------------------------------------------------------------
 
 
+class SinceDate(click.ParamType):
+    """An ISO 8601 date or UTC time, given as the archive stores times (UTC, seconds):
+    ``2024-05-01`` stays a date; a time with an offset is turned into UTC; a time without
+    one is UTC."""
+
+    name = "date"
+    ACCEPTED = "YYYY-MM-DD, or YYYY-MM-DDTHH:MM[:SS] with an optional Z or +HH:MM offset"
+    _SHAPE = re.compile(
+        r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    )
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value).strip()
+        try:
+            if not self._SHAPE.fullmatch(text):
+                raise ValueError(text)
+            if len(text) == 10:
+                return date.fromisoformat(text).isoformat()
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a date or time; give {self.ACCEPTED}", param, ctx)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return when.astimezone(UTC).isoformat(timespec="seconds")
+
+
 @cli.command()
 @click.option(
     "--since",
+    type=SinceDate(),
     metavar="DATE",
-    help="Only articles whose latest stored page was fetched on or after DATE (ISO 8601).",
+    help="Only articles whose latest stored page was fetched on or after DATE: "
+    f"{SinceDate.ACCEPTED} (UTC if none).",
 )
 @click.option("--url", help="Only this article (its URL or canonical URL).")
 @click.option(

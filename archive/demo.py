@@ -85,8 +85,12 @@ def run_demo(
     from scraper.demosite.content import build_site
     from scraper.demosite.server import DemoServer
 
+    from .db import open_archive
     from .queries import run_readonly_query
 
+    # The archive is checked (created if missing) before the site is served: a path that
+    # is not an archive is one error line, the file left as it was, no crawl started.
+    open_archive(db_path).close()
     site = build_site(articles)
     start = site.articles[len(site.articles) // 2]
     server = DemoServer(site, port=port)

@@ -4,6 +4,8 @@ the rest. No archive is touched."""
 
 from __future__ import annotations
 
+import json
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, fields
@@ -91,8 +93,39 @@ def extract_page(
         except OSError as exc:
             raise PageError(f"cannot read {source}: {exc.strerror or exc}") from None
         page_url = url or path.resolve().as_uri()
+    reason = not_html(html)
+    if reason:
+        raise PageError(f"not an HTML page: {source} {reason}")
     article = extract_article(html, page_url, encoding=encoding, profile=profile)
     return Extracted(url=page_url, article=article, profile=profile)
+
+
+# Bytes that never occur in text (WHATWG MIME Sniffing, "binary data byte").
+_BINARY_BYTES = frozenset({*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)})
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_MARKUP = re.compile(rb"<[A-Za-z!?/]")
+
+
+def not_html(data: bytes) -> str | None:
+    """Why ``data`` is not an HTML page (``"is empty"``, ``"is binary data"``,
+    ``"is JSON"``, ``"has no HTML markup"``), or ``None`` if it may be one."""
+    if not data.strip():
+        return "is empty"
+    if data.startswith(_UTF16_BOMS):
+        return None  # UTF-16 text: its zero bytes are characters' halves
+    if any(byte in _BINARY_BYTES for byte in data[:4096]):
+        return "is binary data"
+    start = data.lstrip()[:1]
+    if start in (b"{", b"["):
+        try:
+            json.loads(data)
+        except ValueError:
+            pass
+        else:
+            return "is JSON"
+    if not _MARKUP.search(data):
+        return "has no HTML markup"
+    return None
 
 
 def field_sources(article: Article) -> dict[str, str | None]:

@@ -554,19 +554,21 @@ def history(url: str, db_path: str) -> None:
 def serve(port: int, host: str, db_path: str) -> None:
     """Browse and search the archive in Datasette (read-only), with table descriptions
     and stored queries: latest articles, an article's thread, most discussed, search,
-    changes since a date, the prev/next chain.
+    changes since a date, the prev/next chain. The archive and the port are checked
+    before anything is served (--port 0: a free port).
 
     Example:
 
     \b
         newsarchive serve --db archive.db --port 8001
     """
-    from archive.serve import database_name
     from archive.serve import serve as run_datasette
 
-    click.echo(f"Serving {db_path} read-only at http://{host}:{port}/{database_name(db_path)}")
+    def announce(url: str) -> None:
+        click.echo(f"Serving {db_path} read-only at {url}")
+
     with archive_errors():
-        code = run_datasette(db_path, host=host, port=port)
+        code = run_datasette(db_path, host=host, port=port, announce=announce)
     if code not in (0, -15):
         raise click.ClickException(f"datasette exited with {code}")
 

@@ -412,3 +412,62 @@ def test_archive_under_a_file_is_one_line(tmp_path):
     (tmp_path / "notes.txt").write_text("x", "utf-8")
     with pytest.raises(ArchiveError, match=r"notes\.txt is not a folder"):
         open_archive(tmp_path / "notes.txt" / "archive.db")
+
+
+# -- serve: the archive and the port checked before "Serving …" -----------------------------
+
+
+def test_serve_of_a_missing_or_foreign_archive_is_one_line(tmp_path):
+    missing = tmp_path / "none.db"
+    assert_one_line_error(run("serve", "--db", str(missing)), f"archive not found: {missing}")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("meeting notes\n", "utf-8")
+    assert_one_line_error(
+        run("serve", "--db", str(notes)),
+        f"not a newsarchive archive: {notes} (file is not a database)",
+    )
+
+
+def test_serve_on_a_port_in_use_is_one_line(filled_archive):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("serve", "--db", str(filled_archive), "--port", str(port))
+    assert_one_line_error(
+        result,
+        f"cannot serve on 127.0.0.1:{port}: port {port} is in use (give another with --port)",
+    )
+
+
+def test_serve_on_an_address_not_of_this_machine_is_one_line(filled_archive):
+    result = run("serve", "--db", str(filled_archive), "--host", "192.0.2.1", "--port", "8001")
+    assert_one_line_error(
+        result, "cannot serve on 192.0.2.1:8001: 192.0.2.1 is not an address of this machine"
+    )
+
+
+def test_serve_on_port_zero_says_the_port_it_serves_on(filled_archive):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archive.cli", "serve", "--db", str(filled_archive),
+         "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        prefix = f"Serving {filled_archive} read-only at http://127.0.0.1:"
+        assert line.startswith(prefix) and line.endswith("/archive\n"), line
+        port = int(line[len(prefix) :].split("/")[0])
+        assert port > 0
+        rows = _get_json(
+            f"http://127.0.0.1:{port}/archive.json?sql=select+count(*)+as+n+from+articles"
+            "&_shape=array",
+            process,
+        )
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+    assert rows == [{"n": 3}]

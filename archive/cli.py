@@ -26,7 +26,7 @@ from archive.db import ArchiveError, open_readonly
 from archive.export import iter_export
 from scraper.items import Comment
 
-from .demo import DEMO_PORT, CrawlFailed, run_demo
+from .demo import DEMO_PORT, CrawlFailed, invoked_program, run_demo
 
 DEFAULT_DB = "archive.db"
 FORMATS = ("table", "csv", "json", "jsonl")
@@ -670,7 +670,7 @@ def demo(db_path: str, port: int) -> None:
     """
     with archive_errors():
         try:
-            run_demo(db_path=db_path, port=port, echo=click.echo)
+            run_demo(db_path=db_path, port=port, echo=click.echo, program=invoked_program())
         except CrawlFailed as exc:
             raise click.ClickException(str(exc)) from exc
 

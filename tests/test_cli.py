@@ -198,3 +198,28 @@ def test_demo_failure_is_a_click_error(monkeypatch):
 
     monkeypatch.setattr(cli_module, "run_demo", run_demo)
     assert_one_line_error(run("demo"), "crawl exited with 1")
+
+
+def test_demo_suggestions_start_with_the_program_as_invoked(tmp_path, monkeypatch):
+    from archive.demo import invoked_program, try_lines
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no newsarchive on PATH
+    assert invoked_program(".venv/bin/newsarchive") == ".venv/bin/newsarchive"
+    assert invoked_program("my tools/newsarchive") == "'my tools/newsarchive'"
+    assert invoked_program("/x/archive/cli/__main__.py").endswith(" -m archive.cli")
+    script = tmp_path / "newsarchive"
+    script.write_text("#!/bin/sh\n", "utf-8")
+    script.chmod(0o755)
+    assert invoked_program(str(script)) == "newsarchive"  # the same script is on PATH
+    lines = try_lines(".venv/bin/newsarchive", "my demo.db")
+    assert lines[0].startswith("  .venv/bin/newsarchive query --db 'my demo.db' 'select ")
+    assert lines[-1] == "  .venv/bin/newsarchive serve --db 'my demo.db'"
+
+
+def test_demo_passes_the_invoked_program(monkeypatch, tmp_path):
+    calls = []
+    monkeypatch.setattr(cli_module, "run_demo", lambda **kwargs: calls.append(kwargs))
+    monkeypatch.setattr("sys.argv", [".venv/bin/newsarchive", "demo"])
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert run("demo", "--db", str(tmp_path / "demo.db")).exit_code == 0
+    assert calls[0]["program"] == ".venv/bin/newsarchive"

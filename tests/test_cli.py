@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner, Result
 
-import archive.cli as cli_module
+import archive.cli.commands.demo as demo_command
 from archive.cli import cli
 from archive.demo import CrawlFailed
 from scraper.items import article_from_dict
@@ -183,7 +183,7 @@ def test_export_jsonl_round_trips(filled_archive, sample_articles, tmp_path):
 
 def test_demo_calls_run_demo(monkeypatch, tmp_path):
     calls = []
-    monkeypatch.setattr(cli_module, "run_demo", lambda **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(demo_command, "run_demo", lambda **kwargs: calls.append(kwargs))
     result = run("demo", "--db", str(tmp_path / "demo.db"), "--port", "8123")
     assert result.exit_code == 0, result.output
     assert len(calls) == 1
@@ -196,7 +196,7 @@ def test_demo_failure_is_a_click_error(monkeypatch):
     def run_demo(**kwargs: object) -> None:
         raise CrawlFailed("crawl exited with 1")
 
-    monkeypatch.setattr(cli_module, "run_demo", run_demo)
+    monkeypatch.setattr(demo_command, "run_demo", run_demo)
     assert_one_line_error(run("demo"), "crawl exited with 1")
 
 
@@ -218,7 +218,7 @@ def test_demo_suggestions_start_with_the_program_as_invoked(tmp_path, monkeypatc
 
 def test_demo_passes_the_invoked_program(monkeypatch, tmp_path):
     calls = []
-    monkeypatch.setattr(cli_module, "run_demo", lambda **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(demo_command, "run_demo", lambda **kwargs: calls.append(kwargs))
     monkeypatch.setattr("sys.argv", [".venv/bin/newsarchive", "demo"])
     monkeypatch.setenv("PATH", str(tmp_path))
     assert run("demo", "--db", str(tmp_path / "demo.db")).exit_code == 0

@@ -318,7 +318,7 @@ def test_reparse_since_garbage_is_refused_before_anything_runs(filled_archive, s
     ],
 )
 def test_reparse_since_is_compared_as_the_archive_stores_times(since, stored_as):
-    from archive.cli import SinceDate
+    from archive.cli.commands.reparse import SinceDate
 
     assert SinceDate().convert(since, None, None) == stored_as
 

@@ -223,3 +223,18 @@ def test_demo_passes_the_invoked_program(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     assert run("demo", "--db", str(tmp_path / "demo.db")).exit_code == 0
     assert calls[0]["program"] == ".venv/bin/newsarchive"
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_registered_command_has_help_with_an_example(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Example:" in result.output
+    assert f"newsarchive {command}" in result.output
+
+
+def test_the_split_cli_registers_every_command():
+    assert sorted(cli.commands) == [
+        "demo", "export", "extract", "history", "query", "reparse", "search", "serve", "show",
+        "stats",
+    ]  # fmt: skip

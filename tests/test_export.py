@@ -110,3 +110,15 @@ def test_export_of_an_archive_from_before_removals(tmp_path, sample_articles):
     assert [record[k] for k in PRESENCE_KEYS] == [FIRST, article.fetched_at, None]
     assert [[c[k] for k in PRESENCE_KEYS] for c in record["comments"]] == [[FIRST, None, None]] * 4
     assert article_from_dict(record) == article
+
+
+def test_warc_to_standard_output(filled_archive):
+    from io import BytesIO
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    result = CliRunner().invoke(cli, ["export", "--format", "warc", "--db", str(filled_archive)])
+    assert result.exit_code == 0, result.output
+    records = [r.rec_type for r in ArchiveIterator(BytesIO(result.stdout_bytes))]
+    assert records == ["warcinfo"]
+    assert result.stderr == "Wrote 1 warcinfo records to standard output.\n"

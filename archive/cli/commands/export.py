@@ -71,7 +71,8 @@ def _export_warc(db: Database, output: str) -> None:
     with _output(output, binary=True) as out:
         summary = write_warc(db, out, filename="" if output == "-" else Path(output).name)
     counts = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.records.items()))
-    click.echo(f"Wrote {counts} records to {output}.", err=True)
+    where = "standard output" if output == "-" else output
+    click.echo(f"Wrote {counts} records to {where}.", err=True)
 
 
 def _check_output_folder(output: str) -> None:

@@ -392,6 +392,24 @@ def article_from_rows(row: dict[str, Any], comments: Sequence[dict[str, Any]]) -
     return article_from_dict(data)
 
 
+def removals(db: Database, canonical_url: str) -> tuple[str | None, dict[str, str]]:
+    """When the article at ``canonical_url`` was found gone (``None`` while online), and
+    when each of its comments that left its page did (comment id -> ``removed_at``).
+    An archive from before these columns existed has neither."""
+    try:
+        row = db.execute(
+            "SELECT removed_at FROM articles WHERE canonical_url = ?", [canonical_url]
+        ).fetchone()
+        gone = db.execute(
+            "SELECT comment_id, removed_at FROM comments "
+            "WHERE article_url = ? AND removed_at IS NOT NULL",
+            [canonical_url],
+        ).fetchall()
+    except sqlite3.OperationalError:  # no removed_at column
+        return None, {}
+    return (row[0] if row else None), dict(gone)
+
+
 def thread_tree(comments: Sequence[Comment]) -> list[tuple[int, Comment]]:
     """``comments`` in tree order as (depth, comment) pairs, depth 1 at the top level:
     each reply follows its parent (siblings keep their order); a comment whose parent is

@@ -122,3 +122,24 @@ def test_warc_to_standard_output(filled_archive):
     records = [r.rec_type for r in ArchiveIterator(BytesIO(result.stdout_bytes))]
     assert records == ["warcinfo"]
     assert result.stderr == "Wrote 1 warcinfo records to standard output.\n"
+
+
+def test_show_says_what_has_gone(archive_path, sample_articles):
+    budget = sample_articles[0]
+    with ArchiveWriter(archive_path) as writer:
+        writer.write_article(budget)
+    with ArchiveWriter(archive_path) as writer:
+        writer.write_article(dataclasses.replace(budget, comments=budget.comments[:3]))
+    with ArchiveWriter(archive_path) as writer:
+        writer.mark_removed(budget.canonical_url, "2024-05-09T06:01:00+00:00")
+    db = Database(archive_path)
+    (removed_comment,) = db.execute(
+        "SELECT removed_at FROM comments WHERE comment_id = '104'"
+    ).fetchone()
+    db.close()
+    result = CliRunner().invoke(cli, ["show", budget.canonical_url, "--db", str(archive_path)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1] == "Removed:   2024-05-09T06:01:00+00:00 (its URL answered 404 or 410)"
+    assert f"Dmitri — 2024-05-02T11:00:00+02:00 [removed {removed_comment}]" in lines
+    assert "Ana — 2024-05-02T10:00:00+02:00" in lines  # still on the page: no mark

@@ -7,7 +7,7 @@ import base64
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import click
@@ -72,15 +72,23 @@ def _cell(value: Any) -> str:
     return " ".join(text.split()) if "\n" in text else text
 
 
-def render_thread(comments: Sequence[Comment], indent: str = "    ") -> list[str]:
+def render_thread(
+    comments: Sequence[Comment], indent: str = "    ", removed: Mapping[str, str] | None = None
+) -> list[str]:
     """The comment thread as text: each comment's author and date, then its text, each
-    reply indented one step under its parent."""
+    reply indented one step under its parent; a comment in ``removed`` (id -> when it
+    left its page) says so."""
     lines: list[str] = []
     for depth, comment in queries.thread_tree(comments):
         pad = indent * (depth - 1)
         when = comment.published_at or comment.published_at_raw
+        gone = (removed or {}).get(comment.comment_id)
         lines.append("")
-        lines.append(f"{pad}{comment.author or 'anonymous'}" + (f" — {when}" if when else ""))
+        lines.append(
+            f"{pad}{comment.author or 'anonymous'}"
+            + (f" — {when}" if when else "")
+            + (f" [removed {gone}]" if gone else "")
+        )
         lines += [f"{pad}  {line}" if line else "" for line in comment.text.splitlines()]
     return lines
 

@@ -114,7 +114,8 @@ def search(terms: tuple[str, ...], comments: bool, limit: int, fmt: str, db_path
 def show(url: str, db_path: str) -> None:
     """Show one archived article and its comment thread (replies indented).
 
-    URL may be the article's URL or canonical URL, tracking parameters and all.
+    URL may be the article's URL or canonical URL, tracking parameters and all. An
+    article or comment that has gone from the site says when.
 
     Example:
 
@@ -125,9 +126,12 @@ def show(url: str, db_path: str) -> None:
         db = open_readonly(db_path)
         try:
             article = queries.get_article(db, url)
+            removed_at, removed_comments = queries.removals(db, article.canonical_url)
         finally:
             db.close()
     lines = [article.headline or "(no headline)"]
+    if removed_at:
+        lines.append(f"Removed:   {removed_at} (its URL answered 404 or 410)")
     if article.authors:
         lines.append("By " + ", ".join(article.authors))
     if article.published_at or article.published_at_raw:
@@ -143,7 +147,7 @@ def show(url: str, db_path: str) -> None:
         lines.append(f"Next:      {_titled(article.next_title, article.next_url)}")
     lines += ["", article.body_text or "(no body text)", ""]
     lines.append(f"Comments ({len(article.comments)})")
-    lines += render_thread(article.comments)
+    lines += render_thread(article.comments, removed=removed_comments)
     click.echo("\n".join(lines))
 
 

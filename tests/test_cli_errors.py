@@ -471,3 +471,19 @@ def test_serve_on_port_zero_says_the_port_it_serves_on(filled_archive):
         process.terminate()
         process.communicate(timeout=10)
     assert rows == [{"n": 3}]
+
+
+def test_reparse_of_an_unwritable_archive_is_one_line(filled_archive, tmp_path):
+    folder = tmp_path / "shelf"
+    folder.mkdir()
+    archive = folder / "archive.db"
+    shutil.copyfile(filled_archive, archive)
+    before = archive.read_bytes()
+    with unwritable(archive, "chattr"):
+        result = run("reparse", "--db", str(archive))
+        assert result.exit_code == 1, result.output
+        assert isinstance(result.exception, SystemExit)
+        assert result.output.startswith(f"Error: cannot write archive: {archive} (")
+        assert result.output.count("\n") == 1
+    assert archive.read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == ["archive.db"]

@@ -11,7 +11,7 @@ import click
 
 from archive.cli.options import archive_errors, db_option
 from archive.cli.output import emit_rows
-from archive.db import open_readonly
+from archive.db import open_archive, open_readonly
 
 
 class SinceDate(click.ParamType):
@@ -96,10 +96,14 @@ def reparse(
         raise click.ClickException(str(exc)) from exc
     with archive_errors(db_path):
         open_readonly(db_path).close()
+        # Writable (and its folder too: the write-ahead log, the lock file), or one line.
+        open_archive(db_path).close()
         try:
             report = run_reparse(db_path, since=since, url=url, profiles=site_profiles)
         except ArchiveLocked as exc:
             raise click.ClickException(str(exc)) from exc
+        except PermissionError as exc:  # the lock file beside the archive
+            raise click.ClickException(f"cannot lock {db_path}: {exc.strerror}") from exc
     click.echo(
         f"Re-extracted {report.articles} articles from stored pages: {report.changed} changed, "
         f"{report.unchanged} unchanged."

@@ -6,6 +6,8 @@ page cap), a file is read whole (under the same cap)."""
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -97,7 +99,38 @@ def extract_page(
         body, page_url, content_type = _fetched(source)
     else:
         body, page_url = _read(source), Path(source).resolve().as_uri()
+    reason = not_html(body)
+    if reason:
+        raise PageError(f"not an HTML page: {source} {reason}")
     return extract_html(body, url or page_url, content_type=content_type, profile=profile)
+
+
+# Bytes that never occur in text (WHATWG MIME Sniffing, "binary data byte").
+_BINARY_BYTES = frozenset({*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)})
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_MARKUP = re.compile(rb"<[A-Za-z!?/]")
+
+
+def not_html(data: bytes) -> str | None:
+    """Why ``data`` is not an HTML page (``"is empty"``, ``"is binary data"``,
+    ``"is JSON"``, ``"has no HTML markup"``), or ``None`` if it may be one."""
+    if not data.strip():
+        return "is empty"
+    if data.startswith(_UTF16_BOMS):
+        return None  # UTF-16 text: its zero bytes are characters' halves
+    if any(byte in _BINARY_BYTES for byte in data[:4096]):
+        return "is binary data"
+    start = data.lstrip()[:1]
+    if start in (b"{", b"["):
+        try:
+            json.loads(data)
+        except ValueError:
+            pass
+        else:
+            return "is JSON"
+    if not _MARKUP.search(data):
+        return "has no HTML markup"
+    return None
 
 
 def field_sources(article: Article) -> dict[str, str | None]:

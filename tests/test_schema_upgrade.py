@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from archive.db import open_archive
+from archive.export import iter_export
 from archive.migrations import migrations
-from archive.queries import iter_export
 from archive.writer import ArchiveWriter, article_row, comment_row
 from scraper.items import Article, content_hash
 

@@ -29,13 +29,22 @@ CELL_CHARS = 140
 
 
 async def _is_archive(datasette: Any, database: str | None) -> bool:
+    """Whether ``database`` is a newsarchive archive (remembered once it is: an archive
+    stays one)."""
     if not database:
         return False
+    known: set[str] = datasette.__dict__.setdefault("_newsarchive_archives", set())
+    if database in known:
+        return True
     try:
         db = datasette.get_database(database)
     except KeyError:
         return False
-    return await db.table_exists("articles") and await db.table_exists("comments")
+    if await db.table_exists("articles") and await db.table_exists("comments"):
+        known.add(database)
+        return True
+    return False
+
 
 
 def article_path(datasette: Any, database: str, canonical_url: str) -> str:
@@ -80,6 +89,18 @@ def render_cell(
 ) -> Any:
     if table not in USEFUL_TABLES or not isinstance(value, str):
         return None
+
+    async def inner() -> Any:
+        if not await _is_archive(datasette, database):
+            return None
+        return _cell(value, column)
+
+    return inner
+
+
+def _cell(value: str, column: str) -> Any:
+    """A cell of one of the archive's tables, shortened or shown as a list; None leaves
+    it to Datasette."""
     if column in LIST_COLUMNS:
         items = json_list(value)
         if not items and value != "[]":

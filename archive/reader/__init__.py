@@ -46,7 +46,6 @@ async def _is_archive(datasette: Any, database: str | None) -> bool:
     return False
 
 
-
 def article_path(datasette: Any, database: str, canonical_url: str) -> str:
     """The archive's page for an article (its Datasette row page)."""
     return datasette.urls.table(database, "articles") + "/" + tilde_encode(canonical_url)

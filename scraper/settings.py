@@ -47,8 +47,11 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 
 # Startup objects out of the garbage collector's sight, so that its full collections do
 # not stall the crawl (scraper/extensions.py). ARCHIVE_GC_FREEZE = False turns it off.
-EXTENSIONS = {"scraper.extensions.GcFreeze": 0}
+EXTENSIONS = {"scraper.extensions.GcFreeze": 0, "scraper.progress.CrawlProgress": 0}
 ARCHIVE_GC_FREEZE = True
+# A progress line with rate and ETA when the crawl knows how many articles to expect
+# (scraper/progress.py): in place on a terminal, in the log every LOGSTATS_INTERVAL.
+ARCHIVE_PROGRESS = True
 
 # Every article goes through the one write path into the archive (archive/pipeline.py,
 # named here so that the Scrapy project never imports the archive package).

@@ -191,3 +191,68 @@ def test_crawl_logs_progress_and_ends_with_a_summary(tmp_path: Path) -> None:
     assert summary[0].endswith(
         f"10 new, 0 updated, 0 unchanged, 0 not modified, 0 gone, 0 failed into {db}"
     )
+
+
+def test_newsarchive_crawl_command(tmp_path: Path) -> None:
+    """`newsarchive crawl URL` and `--sites`, as a user types them."""
+    from click.testing import CliRunner
+
+    from archive.cli import cli
+
+    db = tmp_path / "news.db"
+    site = build_site(5)
+    runner = CliRunner()
+    local = [f"-s{name}={value}" for name, value in LOCAL_SETTINGS.items()]
+    with DemoServer(site) as server:
+        one = runner.invoke(
+            cli, ["crawl", server.url + site.articles[2].path, "--db", str(db), *local]
+        )
+        assert one.exit_code == 0, one.output
+        assert one.output.splitlines()[-1] == (
+            f"1 site: 5 new, 0 updated, 0 unchanged, 0 not modified, 0 gone, 0 failed "
+            f"into {db}; exit status 0"
+        )
+        sites = _write(tmp_path, f'[[sites]]\nstart_url = "{server.url + site.articles[0].path}"\n')
+        again = runner.invoke(cli, ["crawl", "--sites", str(sites), "--db", str(db), *local])
+        assert again.exit_code == 0, again.output
+        assert "1 site: 0 new" in again.output.splitlines()[-1]
+    assert db_rows(db, "select count(*) from crawls")[0][0] == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "give a start URL or --sites FILE"),
+        (["https://a.example/", "--sites", "x.toml"], "give a start URL or --sites FILE"),
+        (["https://a.example/", "-a", "direction"], "-a must be NAME=VALUE"),
+        (["https://a.example/", "-s", "ARCHIVE_DB=x.db"], "the archive is --db"),
+        (["ftp://a.example/"], "must be http(s)"),
+        (["--sites", "missing.toml"], "sites file not found: missing.toml"),
+    ],
+)
+def test_newsarchive_crawl_refuses_bad_input(
+    tmp_path: Path, args: list[str], message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from archive.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["crawl", *args])
+    assert result.exit_code in (1, 2)
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "archive.db").exists()
+
+
+def test_newsarchive_crawl_into_a_text_file(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from archive.cli import cli
+
+    text = tmp_path / "notes.txt"
+    text.write_text("not an archive\n")
+    result = CliRunner().invoke(cli, ["crawl", "https://a.example/", "--db", str(text)])
+    assert result.exit_code == 1
+    assert len(result.output.strip().splitlines()) == 1
+    assert text.read_text() == "not an archive\n"

@@ -11,7 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import click
 
-from archive.cli.commands import demo, export, extract, reading, reparse, serve
+from archive.cli.commands import crawl, demo, export, extract, reading, reparse, serve
 
 __all__ = ["cli"]
 
@@ -29,8 +29,9 @@ def cli() -> None:
     """Query a newsarchive SQLite archive: SQL, full-text search, articles with their
     comment threads, stats and export.
 
-    Crawling is `scrapy crawl articles -a start_url=URL`; every command here only reads,
-    except `reparse` (which re-extracts the stored pages through the archive's write path).
+    Crawling is `newsarchive crawl URL` (or `--sites sites.toml`), which runs `scrapy
+    crawl articles -a start_url=URL`; every other command here only reads, except
+    `reparse` (which re-extracts the stored pages through the archive's write path).
     """
 
 
@@ -45,5 +46,6 @@ for command in (
     serve.serve,
     extract.extract,
     demo.demo,
+    crawl.crawl,
 ):
     cli.add_command(command)

@@ -235,6 +235,6 @@ def test_every_registered_command_has_help_with_an_example(command):
 
 def test_the_split_cli_registers_every_command():
     assert sorted(cli.commands) == [
-        "demo", "export", "extract", "history", "query", "reparse", "search", "serve", "show",
-        "stats",
+        "crawl", "demo", "export", "extract", "history", "query", "reparse", "search", "serve",
+        "show", "stats",
     ]  # fmt: skip

@@ -24,6 +24,7 @@ from archive.frontier import settle_keys
 from archive.migrations import ARTICLE_JSON_COLUMNS, COMMENT_COLUMNS
 from archive.revisions import diff_rows, record_version
 from scraper.extract.urls import canonicalize_url
+from scraper.extract.widgets import ADAPTERS
 from scraper.items import (
     ARTICLE_FIELDS,
     Article,
@@ -371,7 +372,8 @@ class ArchiveWriter:
             "WHERE article_url = ? AND comment_id IN (SELECT value FROM json_each(?))",
             [now, key, ids],
         )
-        if article.comments_source == "html":
+        # a whole thread was read (from the HTML, or a widget's API through its adapter)
+        if article.comments_source == "html" or article.comments_source in ADAPTERS:
             self.db.execute(
                 "UPDATE comments SET removed_at = ? WHERE article_url = ? AND removed_at IS NULL "
                 "AND comment_id NOT IN (SELECT value FROM json_each(?))",

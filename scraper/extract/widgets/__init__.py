@@ -1,0 +1,41 @@
+"""Comment widgets read through their own APIs: one adapter per widget (see ``base``).
+
+:func:`detect_widget` is the first adapter that finds its widget on the page;
+:data:`ADAPTERS` maps each adapter's name (the article's ``comments_source``) to it.
+"""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from . import isso
+from .base import (
+    Adapter,
+    WidgetFormatError,
+    WidgetPage,
+    WidgetRef,
+    html_text,
+    merge_widget_pages,
+)
+
+__all__ = [
+    "ADAPTERS",
+    "Adapter",
+    "WidgetFormatError",
+    "WidgetPage",
+    "WidgetRef",
+    "detect_widget",
+    "html_text",
+    "merge_widget_pages",
+]
+
+ADAPTERS: dict[str, Adapter] = {a.name: a for a in (isso.ADAPTER,)}
+
+
+def detect_widget(tree: HtmlElement, url: str) -> WidgetRef | None:
+    """The widget whose API holds this page's comments, when an adapter reads it."""
+    for adapter in ADAPTERS.values():
+        ref = adapter.detect(tree, url)
+        if ref is not None:
+            return ref
+    return None

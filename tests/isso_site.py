@@ -94,8 +94,11 @@ def stop(server: IssoServer) -> None:
             server.process.wait(timeout=10)
 
 
-def post_comment(server: IssoServer, uri: str, data: dict[str, object]) -> dict[str, object]:
-    """``POST /new?uri=URI`` as the embed sends it; Isso's answer (the stored comment)."""
+def post_comment(
+    server: IssoServer, uri: str, data: dict[str, object]
+) -> tuple[dict[str, object], str]:
+    """``POST /new?uri=URI`` as the embed sends it: Isso's answer (the stored comment) and
+    the cookie that lets its author delete it."""
     request = urllib.request.Request(
         f"{server.base}new?{urllib.parse.urlencode({'uri': uri})}",
         data=json.dumps(data).encode("utf-8"),
@@ -103,7 +106,18 @@ def post_comment(server: IssoServer, uri: str, data: dict[str, object]) -> dict[
         method="POST",
     )
     with urllib.request.urlopen(request, timeout=10) as answer:
-        return json.loads(answer.read())
+        cookie = answer.headers["Set-Cookie"].split(";", 1)[0]
+        return json.loads(answer.read()), cookie
+
+
+def delete_comment(server: IssoServer, comment_id: int, cookie: str) -> None:
+    """``DELETE /id/ID`` as its author: Isso removes it, or, when it has replies, keeps
+    it with its text, author and website emptied (mode 4)."""
+    request = urllib.request.Request(
+        f"{server.base}id/{comment_id}", headers={"Cookie": cookie}, method="DELETE"
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        answer.read()
 
 
 # What commenters write: Markdown as Isso takes it, and the text a reader sees of it.
@@ -129,6 +143,7 @@ class Thread:
     by_id: bool  # the page names the thread with data-isso-id
     ids: list[int] = field(default_factory=list)
     texts: dict[int, str] = field(default_factory=dict)  # comment id -> text a reader sees
+    cookies: dict[int, str] = field(default_factory=dict)  # comment id -> its author's cookie
 
 
 def _shape(rng: random.Random, tops: int) -> list[int]:
@@ -161,21 +176,37 @@ def _post(
         data["website"] = f"https://{(author or 'anon').split()[0].lower()}.example.org/"
     if title:
         data["title"] = title
-    stored = post_comment(server, thread.uri, data)
+    stored, cookie = post_comment(server, thread.uri, data)
     comment_id = int(str(stored["id"]))
     thread.ids.append(comment_id)
     thread.texts[comment_id] = seen
+    thread.cookies[comment_id] = cookie
     return comment_id
 
 
+def delete_some(server: IssoServer, thread: Thread) -> tuple[int, int]:
+    """Delete the thread's first top-level comment with replies (Isso keeps it, emptied)
+    and its last reply (gone); their ids."""
+    rows = isso_rows(server.db, thread.uri)
+    parents = {r["parent"] for r in rows}
+    kept = next(int(r["id"]) for r in rows if r["parent"] is None and r["id"] in parents)
+    gone = max(int(r["id"]) for r in rows if r["parent"] not in (None, kept))
+    for comment_id in (kept, gone):
+        delete_comment(server, comment_id, thread.cookies[comment_id])
+    thread.texts[kept] = ""
+    thread.ids.remove(gone)
+    return kept, gone
+
+
 def isso_rows(db: Path, uri: str) -> list[dict[str, object]]:
-    """The published comments of one thread in Isso's own database, by id."""
+    """The comments of one thread Isso shows (published, or deleted but kept for their
+    replies) in its own database, by id."""
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     try:
         rows = conn.execute(
             "SELECT c.id, c.parent, c.created, c.author, c.website, c.text, c.mode "
-            "FROM comments c JOIN threads t ON c.tid = t.id WHERE t.uri = ? AND c.mode = 1 "
+            "FROM comments c JOIN threads t ON c.tid = t.id WHERE t.uri = ? AND c.mode IN (1, 4) "
             "ORDER BY c.id",
             [uri],
         ).fetchall()

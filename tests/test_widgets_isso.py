@@ -28,6 +28,7 @@ from tests.isso_site import (
     IssoServer,
     Thread,
     article_script,
+    delete_some,
     isso_rows,
     isso_server,
     seed_threads,
@@ -156,6 +157,7 @@ def isso_site(
     ]
     with isso_server(tmp, site) as server:
         seed_threads(server, threads, TOPS)
+        delete_some(server, threads[2])
         root = tmp / "site"
         urls = write_site(root, site, server.base, threads)
         with serve(root, site_port):
@@ -213,6 +215,8 @@ def test_adapter_reads_every_page_of_a_real_isso_thread(isso_site: IssoSite) -> 
     assert pages[0].stated_count == len(thread.ids) == len(comments)
     top_pages = [u for u in asked if "parent=" not in u]
     assert len(top_pages) == 1 + 3  # 4, then 3 + 3 + 1
+    deleted = [c for c in comments if c.text == ""]
+    assert len(deleted) == 1 and deleted[0].author is None and deleted[0].parent_id is None
     assert any("parent=" in u and "offset=2" in u for u in asked)  # replies past the first 2
 
 

@@ -264,3 +264,36 @@ def test_a_failed_api_leaves_the_thread_partial_and_nothing_removed(
     assert row and row[0]["comments_source"] == "partial"
     after = db_rows(db, "select comment_id from comments where removed_at is null")
     assert len(after) == len(before)
+
+
+def test_widget_host_off_the_crawl_is_read_under_its_robots_txt(
+    isso_site: IssoSite, tmp_path: Path
+) -> None:
+    """The API on another host (``localhost``, still 127.0.0.1) is read; a host whose
+    robots.txt forbids it is asked for robots.txt only, and its thread is partial."""
+    server, threads = isso_site.server, isso_site.threads
+    ruled = tmp_path / "ruled"
+    ruled.mkdir()
+    (ruled / "robots.txt").write_text("User-agent: *\nDisallow: /\n", "utf-8")
+    site_root = tmp_path / "site"
+    port = free_port()
+    site = f"http://127.0.0.1:{port}"
+    other = threads[1:3]
+    with serve(ruled, free_port()) as forbidden:
+        elsewhere = server.base.replace("127.0.0.1", "localhost")
+        urls = write_site(site_root, site, elsewhere, other)
+        second = site_root / other[1].path.strip("/") / "index.html"
+        forbidden_api = forbidden.base.replace("127.0.0.1", "localhost") + "/"
+        second.write_text(second.read_text("utf-8").replace(elsewhere, forbidden_api), "utf-8")
+        with serve(site_root, port):
+            db = tmp_path / "archive.db"
+            result = run_crawl(urls[0], db)
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = {
+        r["canonical_url"]: r["comments_source"]
+        for r in db_rows(db, "select canonical_url, comments_source from articles")
+    }
+    assert rows == {urls[0]: "isso", urls[1]: "partial"}
+    stored = db_rows(db, f"select comment_id from comments where article_url = '{urls[0]}'")
+    assert len(stored) == len(other[0].ids)
+    assert [path for path, _ in forbidden.served] == ["/robots.txt"]

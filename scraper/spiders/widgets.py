@@ -63,7 +63,14 @@ class WidgetRoutes:
     ) -> Iterator[Any]:
         """Start on the widget thread of ``article`` (its HTML thread is read)."""
         adapter = ADAPTERS[ref.adapter]
-        self.widget_hosts.add(urlsplit(ref.api_base).netloc.lower())
+        api = urlsplit(ref.api_base)
+        self.widget_hosts.add(api.netloc.lower())
+        # Scrapy's offsite check would drop the host's robots.txt request, and a robots.txt
+        # not read is no rule at all; CrawlHostsMiddleware still refuses anything there
+        # but the API and its robots.txt.
+        domains = getattr(self, "allowed_domains", None)
+        if isinstance(domains, list) and api.hostname and api.hostname not in domains:
+            domains.append(api.hostname)
         wait = WidgetThread(ref, article, origin)
         self._queue_widget(wait, [adapter.first_request(ref)])
         yield from self._next_widget_page(wait)

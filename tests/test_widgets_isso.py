@@ -12,6 +12,7 @@ import pytest
 from lxml.html import fromstring
 from scrapy import Request
 
+from scraper.extract import extract_article
 from scraper.extract.widgets import (
     WidgetFormatError,
     WidgetRef,
@@ -297,3 +298,9 @@ def test_widget_host_off_the_crawl_is_read_under_its_robots_txt(
     stored = db_rows(db, f"select comment_id from comments where article_url = '{urls[0]}'")
     assert len(stored) == len(other[0].ids)
     assert [path for path, _ in forbidden.served] == ["/robots.txt"]
+
+
+def test_html_extraction_names_isso_before_the_api_is_read() -> None:
+    html = _page('<script data-isso="/isso/" src="/isso/js/embed.min.js"></script>')
+    article = extract_article(html, PAGE)
+    assert article.comments == [] and article.comments_source == "isso"

@@ -140,6 +140,7 @@ _WIDGETS: list[tuple[str, re.Pattern[str]]] = [
         ("cackle", r"^mc-container$|cackle\.me"),
         ("hypercomments", r"hypercomments"),
         ("remark42", r"^remark42$|remark42"),
+        ("isso", r"^isso-thread$"),  # read through its API: scraper/extract/widgets/isso.py
     ]
 ]
 # a literal every match of the widget's pattern contains (lower case)
@@ -161,6 +162,7 @@ _WIDGET_HINTS: dict[str, tuple[str, ...]] = {
     "cackle": ("mc-container", "cackle.me"),
     "hypercomments": ("hypercomments",),
     "remark42": ("remark42",),
+    "isso": ("isso-thread",),
 }
 _SECTION_IDS = frozenset(
     {

@@ -12,6 +12,7 @@ import pytest
 from lxml.html import fromstring
 from scrapy import Request
 
+from archive.reparse import reparse
 from scraper.extract import extract_article
 from scraper.extract.widgets import (
     WidgetFormatError,
@@ -23,7 +24,7 @@ from scraper.extract.widgets import (
 from scraper.extract.widgets import isso as adapter
 from scraper.extract.widgets.base import timestamp_iso
 from scraper.middlewares import widget_api_request
-from tests.crawling import db_rows, run_crawl
+from tests.crawling import archive_content, db_rows, run_crawl
 from tests.generated_sites import free_port, serve
 from tests.isso_site import (
     IssoServer,
@@ -241,6 +242,15 @@ def test_crawl_archives_every_isso_thread_exactly(isso_site: IssoSite, tmp_path:
         assert articles[url]["comments_source"] == "isso", url
         assert articles[url]["comment_count"] == len(thread.ids), url
     assert sum(len(t.ids) for t in threads) == len(db_rows(db, "select * from comments"))
+    api_pages = db_rows(
+        db, f"select kind from captures where url like '{server.base}%' and url like '%uri=%'"
+    )
+    assert api_pages and {r["kind"] for r in api_pages} == {"comment_page"}
+    # Re-extracted from the stored pages alone (the API's answers included): the same
+    before = archive_content(db)
+    report = reparse(db)
+    assert report.articles == len(urls) and report.changed == 0, report
+    assert archive_content(db)["comments"] == before["comments"]
 
 
 def test_a_failed_api_leaves_the_thread_partial_and_nothing_removed(

@@ -20,6 +20,7 @@ from scraper.extract.widgets import WidgetFormatError, detect_widget, merge_widg
 from scraper.extract.widgets import remark42 as adapter
 from tests.crawling import db_rows, run_crawl
 from tests.generated_sites import free_port, serve
+from tests.widget_site import article_urls, write_articles
 
 PAGE = "https://news.example.org/2026/03/budget/?utm_source=x"
 _EMBED = """<script>
@@ -169,44 +170,15 @@ def remark_server(posts: dict[str, list[dict[str, Any]]]) -> Iterator[tuple[str,
         thread.join(timeout=5)
 
 
-_ARTICLE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>{title}</title><link rel="canonical" href="{url}"></head><body>
-<main><article><h1>{title}</h1>
-<p>By <span class="author">Ruth Marsh</span>, <time datetime="2026-03-0{n}T09:00:00+00:00">March {n}</time></p>
-{body}</article><nav>{nav}</nav>
-<div id="remark42"></div>
-{embed}
-</main></body></html>"""
-
-
 def test_crawl_archives_remark42_threads_exactly(tmp_path: Path) -> None:
     port = free_port()
     site = f"http://127.0.0.1:{port}"
-    urls = [f"{site}/posts/budget-day-{i}/" for i in range(1, 4)]
+    urls = article_urls(site, 3)
     posts = {
         url: _records(url, n, i) for i, (url, n) in enumerate(zip(urls, [5, 0, 8], strict=True))
     }
     with remark_server(posts) as (api, asked):
-        for i, url in enumerate(urls):
-            links = [f'<a rel="prev" href="{urls[i - 1]}">Previous article</a>'] if i else []
-            if i + 1 < len(urls):
-                links.append(f'<a rel="next" href="{urls[i + 1]}">Next article</a>')
-            body = "\n".join(
-                f"<p>Paragraph {k}: the council met again to weigh the budget, and members "
-                "argued over schools, roads and the library for hours before the vote.</p>"
-                for k in range(5)
-            )
-            page = _ARTICLE.format(
-                title=f"Budget, day {i + 1}",
-                url=url,
-                n=i + 1,
-                body=body,
-                nav=" ".join(links),
-                embed=_embed(api),
-            )
-            out = tmp_path / "site" / "posts" / f"budget-day-{i + 1}" / "index.html"
-            out.parent.mkdir(parents=True)
-            out.write_text(page, "utf-8")
+        write_articles(tmp_path / "site", urls, lambda _: '<div id="remark42"></div>' + _embed(api))
         with serve(tmp_path / "site", port):
             db = tmp_path / "archive.db"
             result = run_crawl(urls[0], db)

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from click.testing import CliRunner
 from lxml.html import fromstring
 from scrapy import Request
 
+from archive.cli import cli
 from archive.reparse import reparse
 from scraper.extract import extract_article
 from scraper.extract.widgets import (
@@ -246,6 +248,15 @@ def test_crawl_archives_every_isso_thread_exactly(isso_site: IssoSite, tmp_path:
         db, f"select kind from captures where url like '{server.base}%' and url like '%uri=%'"
     )
     assert api_pages and {r["kind"] for r in api_pages} == {"comment_page"}
+    # newsarchive show prints the widget thread as it prints HTML threads: replies indented
+    shown = CliRunner().invoke(cli, ["show", "--db", str(db), urls[2]])
+    assert shown.exit_code == 0, shown.output
+    thread = threads[2]
+    first_reply = next(r for r in isso_rows(server.db, thread.uri) if r["parent"] is not None)
+    reply_text = thread.texts[int(first_reply["id"])].split("\n")[0]
+    assert any(line.startswith(" ") and reply_text in line for line in shown.output.splitlines()), (
+        shown.output[-2000:]
+    )
     # Re-extracted from the stored pages alone (the API's answers included): the same
     before = archive_content(db)
     report = reparse(db)

@@ -299,7 +299,9 @@ class ArticlesSpider(WidgetRoutes, PlannedRoutes, scrapy.Spider):
             threads=[thread],
             queue=[],
             origin=response.meta.get(META, {}),
-            widget=None if thread.comments else detect_widget(begun.start.tree, response.url),
+            widget=None
+            if thread.comments
+            else detect_widget(begun.start.tree, response.url, begun.start.index),
         )
         state.visited.update(
             {canonicalize_url(response.url), canonicalize_url(response.request.url)}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
+from ..pageindex import PageIndex, page_index
 from . import isso, remark42, waline
 from .base import (
     Adapter,
@@ -32,10 +33,12 @@ __all__ = [
 ADAPTERS: dict[str, Adapter] = {a.name: a for a in (isso.ADAPTER, remark42.ADAPTER, waline.ADAPTER)}
 
 
-def detect_widget(tree: HtmlElement, url: str) -> WidgetRef | None:
-    """The widget whose API holds this page's comments, when an adapter reads it."""
+def detect_widget(tree: HtmlElement, url: str, index: PageIndex | None = None) -> WidgetRef | None:
+    """The widget whose API holds this page's comments, when an adapter reads it
+    (``index``: the page's :class:`PageIndex`, when the caller has one)."""
+    ix = page_index(tree, index)
     for adapter in ADAPTERS.values():
-        ref = adapter.detect(tree, url)
+        ref = adapter.detect(ix, url)
         if ref is not None:
             return ref
     return None

@@ -1,8 +1,8 @@
 """What every widget adapter shares: the reference a page gives, one API answer read,
 the rendering of a comment's HTML to text, and the merge of a thread's answers.
 
-An adapter is three pure functions (no network, no clock): ``detect(tree, url)`` finds
-the widget's API and this page's thread in the page, ``first_request(ref)`` is the URL of
+An adapter is three pure functions (no network, no clock): ``detect(index, url)`` finds
+the widget's API and this page's thread in the page (its :class:`PageIndex`), ``first_request(ref)`` is the URL of
 the thread's first API page, and ``parse(body, ref, url)`` reads one API answer into
 comments, the further API URLs the thread needs, and the count the widget states.
 """
@@ -17,6 +17,7 @@ from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring
 
 from ...items import Comment
+from ..pageindex import PageIndex
 
 
 class WidgetFormatError(ValueError):
@@ -51,7 +52,7 @@ class WidgetPage:
 @dataclass(frozen=True)
 class Adapter:
     name: str
-    detect: Callable[[HtmlElement, str], WidgetRef | None]
+    detect: Callable[[PageIndex, str], WidgetRef | None]
     first_request: Callable[[WidgetRef], str]
     parse: Callable[[bytes, WidgetRef, str], WidgetPage]
 

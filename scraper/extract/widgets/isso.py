@@ -31,9 +31,8 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from lxml.html import HtmlElement
-
 from ...items import Comment
+from ..pageindex import PageIndex
 from ..urls import absolute_url
 from .base import Adapter, WidgetFormatError, WidgetPage, WidgetRef, html_text, timestamp_iso
 
@@ -45,15 +44,15 @@ _DEFAULTS = {"max-comments-top": "inf", "max-comments-nested": "5", "reveal-on-c
 _MAX_LIMIT = 1000
 
 
-def detect(tree: HtmlElement, url: str) -> WidgetRef | None:
+def detect(index: PageIndex, url: str) -> WidgetRef | None:
     """Isso on this page: a thread element and the embed script (or a ``data-isso``)."""
-    holders = tree.xpath("//*[@id='isso-thread']")
+    holders = index.values("id").get("isso-thread")
     if not holders:
         return None
     endpoint: str | None = None
     embed_src: str | None = None
     options = dict(_DEFAULTS)
-    for script in tree.iter("script"):
+    for script in index.tagged("script"):
         if endpoint is None and script.get("data-isso") is not None:
             endpoint = script.get("data-isso")
         src = script.get("src")

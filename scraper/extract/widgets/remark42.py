@@ -28,9 +28,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from lxml.html import HtmlElement
-
 from ...items import Comment
+from ..pageindex import PageIndex
 from ..urls import absolute_url
 from .base import Adapter, WidgetFormatError, WidgetPage, WidgetRef, html_text
 
@@ -46,14 +45,14 @@ def _setting(body: str, name: str) -> str | None:
     return match.group("value").strip() if match else None
 
 
-def detect(tree: HtmlElement, url: str) -> WidgetRef | None:
+def detect(index: PageIndex, url: str) -> WidgetRef | None:
     """Remark42 on this page: its node and its ``remark_config`` (or embed script)."""
-    if not tree.xpath("//*[@id='remark42']"):
+    if "remark42" not in index.values("id"):
         return None
     host: str | None = None
     site: str | None = None
     page: str | None = None
-    for script in tree.iter("script"):
+    for script in index.tagged("script"):
         src = script.get("src")
         if src and _EMBED_SRC.search(src) and host is None:
             host = _EMBED_SRC.sub("", src)

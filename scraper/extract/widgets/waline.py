@@ -26,9 +26,8 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from lxml.html import HtmlElement
-
 from ...items import Comment
+from ..pageindex import PageIndex
 from ..urls import absolute_url
 from .base import Adapter, WidgetFormatError, WidgetPage, WidgetRef, html_text, timestamp_iso
 
@@ -43,10 +42,10 @@ def _setting(body: str, name: str) -> str | None:
     return match.group("value").strip() if match else None
 
 
-def detect(tree: HtmlElement, url: str) -> WidgetRef | None:
+def detect(index: PageIndex, url: str) -> WidgetRef | None:
     """Waline on this page: an inline ``Waline.init({serverURL: …})`` (or ``init`` of the
     ``@waline/client`` module)."""
-    for script in tree.iter("script"):
+    for script in index.tagged("script"):
         code = script.text or ""
         if "serverURL" not in code or ("Waline" not in code and "@waline/" not in code):
             continue

@@ -372,8 +372,11 @@ class ArchiveWriter:
             "WHERE article_url = ? AND comment_id IN (SELECT value FROM json_each(?))",
             [now, key, ids],
         )
-        # a whole thread was read (from the HTML, or a widget's API through its adapter)
-        if article.comments_source == "html" or article.comments_source in ADAPTERS:
+        # A whole thread was read: from the HTML, or by a widget's adapter from its API (a
+        # page that only names the widget holds no thread at all).
+        source = article.comments_source
+        read_by_adapter = source in ADAPTERS and article.sources.get("comments") == source
+        if source == "html" or read_by_adapter:
             self.db.execute(
                 "UPDATE comments SET removed_at = ? WHERE article_url = ? AND removed_at IS NULL "
                 "AND comment_id NOT IN (SELECT value FROM json_each(?))",

@@ -127,13 +127,17 @@ def redirected_host_verdict(
     return "refuse"
 
 
+# request meta key of a comment widget's API request (scraper/spiders/widgets.py)
+WIDGET_META = "widget"
+
+
 def widget_api_request(request: Request, widget_hosts: set[str]) -> bool:
     """A request for a comment widget's API on the host a page named for it (the
     spider's ``widget_hosts``), or that host's robots.txt; nothing else there."""
     parts = urlparse_cached(request)
     if (parts.netloc or "").lower() not in widget_hosts:
         return False
-    if request.meta.get("widget") is not None:
+    if request.meta.get(WIDGET_META) is not None:
         return True
     return parts.path == "/robots.txt" and bool(request.meta.get("dont_obey_robotstxt"))
 

@@ -89,7 +89,7 @@ class _ThreadState:
     queue: list[str]
     visited: set[str] = field(default_factory=set)
     origin: dict[str, Any] = field(default_factory=dict)  # the crawl plan's request state
-    widget: WidgetRef | None = None  # the page's comment widget, read once the HTML is
+    widget: WidgetRef | None = None  # the page's comment widget, read after its HTML thread
 
 
 @dataclass

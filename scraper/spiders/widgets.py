@@ -23,12 +23,11 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from ..extract.widgets import ADAPTERS, WidgetFormatError, WidgetPage, WidgetRef, merge_widget_pages
+from ..middlewares import WIDGET_META
 
 if TYPE_CHECKING:
     from ..items import Article
 
-# request meta key of a widget API request (CrawlHostsMiddleware lets its host through)
-WIDGET_META = "widget"
 # API pages read for one thread at most: a widget answering in circles stops here
 MAX_WIDGET_PAGES = 500
 

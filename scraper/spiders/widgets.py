@@ -22,7 +22,14 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from ..extract.widgets import ADAPTERS, WidgetFormatError, WidgetPage, WidgetRef, merge_widget_pages
+from ..extract.widgets import (
+    ADAPTERS,
+    WidgetFormatError,
+    WidgetPage,
+    WidgetRef,
+    WidgetRequest,
+    merge_widget_pages,
+)
 from ..middlewares import WIDGET_META
 
 if TYPE_CHECKING:
@@ -39,8 +46,8 @@ class WidgetThread:
     ref: WidgetRef
     article: Article
     origin: dict[str, Any]
-    queue: list[str] = field(default_factory=list)
-    asked: set[str] = field(default_factory=set)
+    queue: list[WidgetRequest] = field(default_factory=list)
+    asked: set[WidgetRequest] = field(default_factory=set)
     pages: list[WidgetPage] = field(default_factory=list)
     failed: bool = False
 
@@ -74,16 +81,17 @@ class WidgetRoutes:
         self._queue_widget(wait, [adapter.first_request(ref)])
         yield from self._next_widget_page(wait)
 
-    def _queue_widget(self, wait: WidgetThread, urls: list[str]) -> None:
-        for url in urls:
-            if url in wait.asked:
+    def _queue_widget(self, wait: WidgetThread, asks: list[str | WidgetRequest]) -> None:
+        for ask in asks:
+            request = ask if isinstance(ask, WidgetRequest) else WidgetRequest(ask)
+            if request in wait.asked:
                 continue
             if len(wait.asked) >= MAX_WIDGET_PAGES:
-                self._note_error(url, f"widget thread over {MAX_WIDGET_PAGES} pages")
+                self._note_error(request.url, f"widget thread over {MAX_WIDGET_PAGES} pages")
                 wait.failed = True
                 return
-            wait.asked.add(url)
-            wait.queue.append(url)
+            wait.asked.add(request)
+            wait.queue.append(request)
 
     def parse_widget_page(self, response: Response) -> Iterator[Any]:
         wait: WidgetThread = response.meta[WIDGET_META]
@@ -106,8 +114,13 @@ class WidgetRoutes:
 
     def _next_widget_page(self, wait: WidgetThread) -> Iterator[Any]:
         if wait.queue:
+            ask = wait.queue.pop(0)
+            headers = {"Content-Type": ask.content_type} if ask.content_type else None
             yield scrapy.Request(
-                wait.queue.pop(0),
+                ask.url,
+                method="GET" if ask.body is None else "POST",
+                body=ask.body,
+                headers=headers,
                 callback=self.parse_widget_page,
                 errback=self.on_widget_error,
                 meta={WIDGET_META: wait},

@@ -9,12 +9,13 @@ from __future__ import annotations
 from lxml.html import HtmlElement
 
 from ..pageindex import PageIndex, page_index
-from . import isso, remark42, waline
+from . import commento, isso, remark42, waline
 from .base import (
     Adapter,
     WidgetFormatError,
     WidgetPage,
     WidgetRef,
+    WidgetRequest,
     html_text,
     merge_widget_pages,
 )
@@ -25,12 +26,15 @@ __all__ = [
     "WidgetFormatError",
     "WidgetPage",
     "WidgetRef",
+    "WidgetRequest",
     "detect_widget",
     "html_text",
     "merge_widget_pages",
 ]
 
-ADAPTERS: dict[str, Adapter] = {a.name: a for a in (isso.ADAPTER, remark42.ADAPTER, waline.ADAPTER)}
+ADAPTERS: dict[str, Adapter] = {
+    a.name: a for a in (isso.ADAPTER, remark42.ADAPTER, waline.ADAPTER, commento.ADAPTER)
+}
 
 
 def detect_widget(tree: HtmlElement, url: str, index: PageIndex | None = None) -> WidgetRef | None:

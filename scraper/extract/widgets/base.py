@@ -39,13 +39,23 @@ class WidgetRef:
         return dict(self.options).get(name)
 
 
+@dataclass(frozen=True)
+class WidgetRequest:
+    """An API request that is not a plain GET: ``body`` is POSTed with ``content_type``.
+    Adapters give a plain URL string for a GET."""
+
+    url: str
+    body: bytes | None = None
+    content_type: str | None = None
+
+
 @dataclass
 class WidgetPage:
     """One API answer: its comments in the API's order, the API URLs still to read for
     this thread, and the thread's size as the widget states it (when this answer says)."""
 
     comments: list[Comment] = field(default_factory=list)
-    next_requests: list[str] = field(default_factory=list)
+    next_requests: list[str | WidgetRequest] = field(default_factory=list)
     stated_count: int | None = None
 
 
@@ -53,7 +63,7 @@ class WidgetPage:
 class Adapter:
     name: str
     detect: Callable[[PageIndex, str], WidgetRef | None]
-    first_request: Callable[[WidgetRef], str]
+    first_request: Callable[[WidgetRef], str | WidgetRequest]
     parse: Callable[[bytes, WidgetRef, str], WidgetPage]
 
 

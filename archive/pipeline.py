@@ -222,6 +222,7 @@ _CAPTURE_KINDS = {
     "parse_article": "article",
     "parse_page": "article",  # the spider's entry for article pages (scraper/spiders/planned.py)
     "parse_comment_page": "comment_page",
+    "parse_widget_page": "comment_page",  # a comment widget's API page (spiders/widgets.py)
 }
 
 

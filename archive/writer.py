@@ -24,6 +24,7 @@ from archive.frontier import settle_keys
 from archive.migrations import ARTICLE_JSON_COLUMNS, COMMENT_COLUMNS
 from archive.revisions import diff_rows, record_version
 from scraper.extract.urls import canonicalize_url
+from scraper.extract.widgets import ADAPTERS
 from scraper.items import (
     ARTICLE_FIELDS,
     Article,
@@ -371,7 +372,11 @@ class ArchiveWriter:
             "WHERE article_url = ? AND comment_id IN (SELECT value FROM json_each(?))",
             [now, key, ids],
         )
-        if article.comments_source == "html":
+        # A whole thread was read: from the HTML, or by a widget's adapter from its API (a
+        # page that only names the widget holds no thread at all).
+        source = article.comments_source
+        read_by_adapter = source in ADAPTERS and article.sources.get("comments") == source
+        if source == "html" or read_by_adapter:
             self.db.execute(
                 "UPDATE comments SET removed_at = ? WHERE article_url = ? AND removed_at IS NULL "
                 "AND comment_id NOT IN (SELECT value FROM json_each(?))",

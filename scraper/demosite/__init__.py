@@ -7,7 +7,8 @@
         truth = site_truth(site, server.url)
 
 Modules: ``content`` (the model, :func:`build_site`), ``words`` (phrase banks),
-``render`` (article pages and chrome), ``pages`` (listings, feed, sitemap, robots),
+``render`` (article pages), ``chrome`` (head, header, sidebar, footer, text helpers),
+``jsonld`` (the JSON-LD graph), ``pages`` (listings, feed, sitemap, robots),
 ``routes`` (path → response), ``server`` (:class:`DemoServer`, CLI), ``truth``.
 """
 

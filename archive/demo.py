@@ -82,7 +82,7 @@ def run_demo(
     echo: Callable[[str], object] = print,
     articles: int = 36,
 ) -> None:
-    from scraper.demosite.content import build_site
+    from scraper.demosite.build import build_site
     from scraper.demosite.server import DemoServer
 
     from .queries import run_readonly_query

@@ -16,6 +16,17 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import quote
 
+from scraper.demosite.blocks import (
+    Block,
+    BulletList,
+    Figure,
+    Heading,
+    Inline,
+    Link,
+    Paragraph,
+    Quote,
+    Span,
+)
 from scraper.demosite.chrome import (
     attr,
     head,
@@ -25,21 +36,7 @@ from scraper.demosite.chrome import (
     page,
     text,
 )
-from scraper.demosite.content import (
-    Block,
-    BulletList,
-    DemoArticle,
-    DemoComment,
-    Figure,
-    Heading,
-    Inline,
-    Link,
-    Paragraph,
-    Quote,
-    Site,
-    Span,
-    slugify,
-)
+from scraper.demosite.content import DemoArticle, DemoComment, Site, slugify
 from scraper.demosite.jsonld import article_graph
 
 

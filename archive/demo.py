@@ -117,7 +117,7 @@ def run_demo(
     """Serve the demo site, crawl it into ``db_path`` and ``echo`` what landed, with
     commands to try that start with ``program`` (the command line that ran the demo,
     shell-quoted: see :func:`invoked_program`)."""
-    from scraper.demosite.content import build_site
+    from scraper.demosite.build import build_site
     from scraper.demosite.server import DemoServer
 
     from .db import open_archive

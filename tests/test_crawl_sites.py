@@ -13,7 +13,7 @@ import pytest
 from archive.demo import LOCAL_SETTINGS, crawl_command, crawl_env
 from archive.lock import LOCK_FD_ENV, ArchiveLock, ArchiveLocked
 from archive.sites import Site, SitesError, exit_status, load_sites, run_sites
-from scraper.demosite.content import build_site
+from scraper.demosite import build_site
 from scraper.demosite.server import DemoServer
 from scraper.exitcodes import EXIT_ARCHIVE_FAILED, EXIT_LOCKED
 from scraper.progress import expected_articles, progress_line

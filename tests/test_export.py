@@ -14,7 +14,8 @@ from sqlite_utils import Database
 from archive.cli import cli
 from archive.export import PRESENCE_KEYS
 from archive.migrations import migrations
-from archive.writer import ArchiveWriter, article_row, comment_row
+from archive.writer import ArchiveWriter
+from archive.writer_rows import article_row, comment_row
 from scraper.items import Article, FetchNote, article_from_dict, content_hash
 
 BASE = "https://news.example.org/2024/05"

@@ -9,7 +9,7 @@ import pytest
 
 from scraper.extract import extract_article
 from scraper.extract.decode import decode_html
-from scraper.extract.metadata import split_authors
+from scraper.extract.metadata_authors import split_authors
 
 URL = "https://news.example.org/2024/05/a-story/"
 

@@ -1,5 +1,6 @@
-"""What the ``newsarchive`` commands share: the ``--db`` and ``--format`` options, and
-archive and SQLite errors turned into one line."""
+"""What the ``newsarchive`` commands share: the ``--db`` option, the ``--format`` choices
+(:mod:`archive.cli.formats` adds them with sqlite-utils' output options), and archive and
+SQLite errors turned into one line."""
 
 from __future__ import annotations
 
@@ -25,17 +26,6 @@ def db_option(func: F) -> F:
         show_default=True,
         type=click.Path(dir_okay=False),
         help="Archive database file.",
-    )(func)
-
-
-def format_option(func: F) -> F:
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="table",
-        show_default=True,
-        help="Output format.",
     )(func)
 
 

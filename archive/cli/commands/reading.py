@@ -6,8 +6,9 @@ from __future__ import annotations
 import click
 
 from archive import queries
-from archive.cli.options import archive_errors, db_option, format_option
-from archive.cli.output import emit_rows, render_thread
+from archive.cli.formats import Output, output_options
+from archive.cli.options import archive_errors, db_option
+from archive.cli.output import render_thread
 from archive.db import open_readonly
 
 
@@ -42,14 +43,14 @@ from archive.db import open_readonly
     "this many megabytes; sorts and temporary tables spill to temporary files (0: no "
     "limit).",
 )
-@format_option
+@output_options
 @db_option
 def query(
     sql: str,
     params: tuple[tuple[str, str], ...],
     timeout: float,
     max_memory_mb: int,
-    fmt: str,
+    output: Output,
     db_path: str,
 ) -> None:
     """Run a read-only SQL query against the archive.
@@ -58,12 +59,16 @@ def query(
     PRAGMA…) is refused. A query that runs longer than --timeout, or needs more memory
     than --max-memory, is stopped with a one-line error.
 
+    Rows print as a table (--format table, csv, json, jsonl), or with sqlite-utils'
+    options, byte for byte as `sqlite-utils query` prints them: --json, --nl,
+    --arrays, --json-cols, --csv, --tsv, --no-headers, -t/--table, --fmt.
+
     Example:
 
     \b
         newsarchive query "select headline, published_at from articles
             where section = :section order by published_at desc limit 5" \\
-            --param section Politics --format csv
+            --param section Politics --csv
     """
     with archive_errors(db_path):
         columns, rows = queries.run_readonly_query(
@@ -73,39 +78,55 @@ def query(
             timeout=timeout or None,
             max_memory_mb=max_memory_mb or None,
         )
-    emit_rows(columns, rows, fmt)
+    output.emit(columns, rows)
 
 
 @click.command()
 @click.argument("terms", nargs=-1, required=True)
 @click.option("--comments", is_flag=True, help="Search comments instead of articles.")
+@click.option(
+    "--quote",
+    is_flag=True,
+    help="Take the terms literally: every word must match; quotes and FTS operators are "
+    "plain text (sqlite-utils search --quote).",
+)
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
-@format_option
+@output_options
 @db_option
-def search(terms: tuple[str, ...], comments: bool, limit: int, fmt: str, db_path: str) -> None:
+def search(
+    terms: tuple[str, ...], comments: bool, quote: bool, limit: int, output: Output, db_path: str
+) -> None:
     """Full-text search of headlines and body text (or comments), best match first.
 
-    Every term must match; quotes and FTS operators are taken literally.
+    TERMS are an SQLite FTS5 query, as in `sqlite-utils search`: words must all match;
+    "a phrase" in quotes (quote it for the shell too), prefix*, OR, NOT, AND,
+    NEAR(a b, 5), ( ) to group. Invalid syntax is a one-line error; --quote takes the
+    terms literally instead.
 
     Example:
 
     \b
         newsarchive search city council budget --limit 5
-        newsarchive search --comments "great article"
+        newsarchive search '"city council" budget*' --csv
+        newsarchive search --comments --quote 'great "article"'
     """
     text = " ".join(terms)
     with archive_errors(db_path):
         db = open_readonly(db_path)
         try:
             if comments:
-                found = queries.search_comments(db, text, limit)
+                found = queries.search_comments(db, text, limit, quote=quote)
                 columns = ["article_url", "author", "published_at", "snippet"]
             else:
-                found = queries.search_articles(db, text, limit)
+                found = queries.search_articles(db, text, limit, quote=quote)
                 columns = ["published_at", "headline", "canonical_url", "snippet"]
+        except queries.SearchSyntaxError as exc:
+            raise click.ClickException(
+                f"{exc} (FTS5 query syntax; --quote searches for the terms literally)"
+            ) from exc
         finally:
             db.close()
-    emit_rows(columns, [tuple(row[c] for c in columns) for row in found], fmt)
+    output.emit(columns, [tuple(row[c] for c in columns) for row in found])
 
 
 @click.command()

@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive.queries import article_from_rows, comment_rows
-from scraper.items import article_to_dict
+from archive.queries import article_from_rows, comment_rows, find_article_row, thread_tree
+from scraper.items import article_from_dict, article_to_dict
 
 # Keys the export adds to every article and every comment, in this order.
 PRESENCE_KEYS: tuple[str, ...] = ("first_seen_at", "last_seen_at", "removed_at")
@@ -88,3 +88,29 @@ def _latest(*stamps: str | None) -> str | None:
     if dated:
         return max(dated)[1]
     return next((s for s in stamps if s), None)
+
+
+def article_record(db: Database, url: str) -> dict[str, Any]:
+    """The export record of the article at ``url`` (any URL :func:`archive.queries.
+    get_article` finds it by), its comments nested as a thread (:func:`nest_comments`).
+    Raises :class:`archive.queries.ArticleNotFound`."""
+    row = find_article_row(db, url)
+    return nest_comments(_record(db, row, _live_checks(db)))
+
+
+def nest_comments(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` with its flat, thread-ordered ``comments`` list turned into a tree:
+    the top-level comments, each with its ``replies`` (the same shape, in order) —
+    placed as ``newsarchive show`` indents them (:func:`archive.queries.thread_tree`: a
+    comment whose parent is not in the thread is at the top level)."""
+    flat = record["comments"]
+    by_id = {comment["comment_id"]: comment for comment in flat}
+    article = article_from_dict(record)
+    top: list[dict[str, Any]] = []
+    path: list[dict[str, Any]] = []  # the comment last placed at each depth
+    for depth, comment in thread_tree(article.comments):
+        node = {**by_id[comment.comment_id], "replies": []}
+        del path[depth - 1 :]
+        (path[-1]["replies"] if path else top).append(node)
+        path.append(node)
+    return {**record, "comments": top}

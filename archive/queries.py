@@ -379,6 +379,12 @@ def _search(db: Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
 def get_article(db: Database, url: str) -> Article:
     """The archived article at ``url`` (its URL or canonical URL, tracking parameters
     allowed), comments in thread order. Raises :class:`ArticleNotFound`."""
+    return _article_from_row(db, find_article_row(db, url))
+
+
+def find_article_row(db: Database, url: str) -> dict[str, Any]:
+    """The ``articles`` row of the article at ``url`` (its URL or canonical URL, tracking
+    parameters allowed). Raises :class:`ArticleNotFound`."""
     candidates = list(dict.fromkeys([canonicalize_url(url), url.strip()]))
     marks = ", ".join("?" for _ in candidates)
     # The primary key first; the fetched URL (not indexed) only if that finds nothing.
@@ -387,7 +393,7 @@ def get_article(db: Database, url: str) -> Article:
     ) or list(db.query(f"SELECT * FROM articles WHERE url IN ({marks}) LIMIT 1", candidates))
     if not rows:
         raise ArticleNotFound(f"no archived article with URL {url}")
-    return _article_from_row(db, rows[0])
+    return rows[0]
 
 
 def _article_from_row(db: Database, row: dict[str, Any]) -> Article:

@@ -3,6 +3,8 @@ article and its thread), ``stats`` and ``history`` (an article's versions)."""
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from archive import queries
@@ -10,6 +12,7 @@ from archive.cli.formats import Output, output_options
 from archive.cli.options import archive_errors, db_option
 from archive.cli.output import render_thread
 from archive.db import open_readonly
+from archive.export import article_record
 
 
 @click.command()
@@ -129,20 +132,38 @@ def search(
     output.emit(columns, [tuple(row[c] for c in columns) for row in found])
 
 
+JSON_HELP = "Print JSON instead (its keys: docs/export.md)."
+
+
 @click.command()
 @click.argument("url")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @db_option
-def show(url: str, db_path: str) -> None:
+def show(url: str, as_json: bool, db_path: str) -> None:
     """Show one archived article and its comment thread (replies indented).
 
     URL may be the article's URL or canonical URL, tracking parameters and all. An
     article or comment that has gone from the site says when.
 
+    --json prints the article as `export` writes it (the Article fields, first_seen_at,
+    last_seen_at, removed_at), except that `comments` is the thread: the top-level
+    comments, each with its `replies` (the same shape), in thread order.
+
     Example:
 
     \b
         newsarchive show https://example.com/2024/05/council-budget/
+        newsarchive show --json https://example.com/2024/05/council-budget/
     """
+    if as_json:
+        with archive_errors(db_path):
+            db = open_readonly(db_path)
+            try:
+                record = article_record(db, url)
+            finally:
+                db.close()
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
     with archive_errors(db_path):
         db = open_readonly(db_path)
         try:
@@ -177,14 +198,21 @@ def _titled(title: str | None, url: str) -> str:
 
 
 @click.command()
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @db_option
-def stats(db_path: str) -> None:
+def stats(as_json: bool, db_path: str) -> None:
     """Summarise the archive: counts, date range, top authors and sections, last crawl.
+
+    --json prints one object: articles, comments, links, crawls (counts),
+    first_published_at, last_published_at, top_authors and top_sections (lists of
+    {"name", "articles"}, most first) and last_crawl (the `crawls` row, its JSON columns
+    parsed; null before the first crawl).
 
     Example:
 
     \b
         newsarchive stats --db archive.db
+        newsarchive stats --json | jq .articles
     """
     with archive_errors(db_path):
         db = open_readonly(db_path)
@@ -192,6 +220,16 @@ def stats(db_path: str) -> None:
             summary = queries.stats(db)
         finally:
             db.close()
+    if as_json:
+        record = {
+            **summary,
+            **{
+                key: [{"name": name, "articles": count} for name, count in summary[key]]
+                for key in ("top_authors", "top_sections")
+            },
+        }
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
     lines = [
         f"{name + ':':<12}{summary[name]}" for name in ("articles", "comments", "links", "crawls")
     ]
@@ -224,17 +262,25 @@ def stats(db_path: str) -> None:
 
 @click.command()
 @click.argument("url")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @db_option
-def history(url: str, db_path: str) -> None:
+def history(url: str, as_json: bool, db_path: str) -> None:
     """Show an article's versions, oldest first, each with a readable diff from the one
     before.
+
+    --json prints one object: canonical_url, headline (the current one) and versions,
+    oldest first, each {"number", "fetched_at", "replaced_at" (null for the current
+    one), "current", "headline", "changed_fields", "chars_added", "chars_removed",
+    "diff"} (the fields changed from the version before, and the readable diff as a list
+    of lines; empty for the first version).
 
     Example:
 
     \b
         newsarchive history https://example.com/2024/05/council-budget/
+        newsarchive history --json https://example.com/2024/05/council-budget/
     """
-    from archive.revisions import article_versions, readable_diff
+    from archive.revisions import article_versions, diff_rows, readable_diff
 
     with archive_errors(db_path):
         db = open_readonly(db_path)
@@ -244,6 +290,30 @@ def history(url: str, db_path: str) -> None:
             db.close()
     if not versions:
         raise click.ClickException(f"no archived article with URL {url}")
+    if as_json:
+        entries = []
+        for before, state in zip([None, *versions], versions, strict=False):
+            summary = diff_rows(before.row, state.row) if before is not None else None
+            entries.append(
+                {
+                    "number": state.number,
+                    "fetched_at": state.fetched_at,
+                    "replaced_at": state.replaced_at,
+                    "current": state.current,
+                    "headline": state.row.get("headline"),
+                    "changed_fields": list(summary.changed_fields) if summary else [],
+                    "chars_added": summary.chars_added if summary else 0,
+                    "chars_removed": summary.chars_removed if summary else 0,
+                    "diff": readable_diff(before.row, state.row) if before is not None else [],
+                }
+            )
+        record = {
+            "canonical_url": versions[-1].row["canonical_url"],
+            "headline": versions[-1].row["headline"],
+            "versions": entries,
+        }
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
     lines = [
         f"{versions[-1].row['headline'] or '(no headline)'}",
         versions[-1].row["canonical_url"],

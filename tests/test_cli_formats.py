@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from sqlite_utils.cli import cli as sqlite_utils_cli
 
 from archive.cli import cli
 from scraper.demosite.server import DemoServer
@@ -62,8 +63,19 @@ def run(*args: str) -> Result:
 
 
 def reference(*args: str) -> bytes:
-    done = subprocess.run([SQLITE_UTILS, *args], capture_output=True, check=True)
-    return done.stdout
+    """What the installed sqlite-utils prints (its click command, run in this process:
+    the same code as the ``sqlite-utils`` script, much faster than a process a call)."""
+    result = CliRunner().invoke(sqlite_utils_cli, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout_bytes
+
+
+def test_the_reference_in_process_is_the_sqlite_utils_script(db: Path) -> None:
+    for flags in (["--csv"], ["-t"], []):
+        done = subprocess.run(
+            [SQLITE_UTILS, "query", str(db), ARTICLES, *flags], capture_output=True, check=True
+        )
+        assert done.stdout == reference("query", str(db), ARTICLES, *flags)
 
 
 @pytest.fixture(scope="module")

@@ -38,6 +38,11 @@ class ReadOnlyViolation(QueryError):
     """A query tried to write or change the database or connection."""
 
 
+class SearchSyntaxError(QueryError):
+    """Search terms that are not valid FTS5 query syntax (an unclosed quote, an operator
+    with nothing beside it, an unknown column filter)."""
+
+
 class ArticleNotFound(ArchiveError):
     """No archived article has that URL."""
 
@@ -263,12 +268,20 @@ def _one_line(exc: BaseException) -> str:
 # -- full-text search ---------------------------------------------------------------------
 
 
-def search_articles(db: Database, terms: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Articles matching ``terms`` (every word, quoted: FTS operators are not interpreted),
-    best first by FTS5 rank (bm25), each with a highlighted ``snippet``."""
+def search_articles(
+    db: Database, terms: str, limit: int = 20, *, quote: bool = True
+) -> list[dict[str, Any]]:
+    """Articles matching ``terms``, best first by FTS5 rank (bm25), each with a
+    highlighted ``snippet``.
+
+    With ``quote`` (the default) every word must match and quotes and operators are
+    taken literally (sqlite-utils' ``quote_fts``); without it ``terms`` is an FTS5 query
+    (phrases ``"a b"``, prefixes ``word*``, ``AND``/``OR``/``NOT``, ``NEAR(a b, 5)``)
+    and invalid syntax raises :class:`SearchSyntaxError`."""
     return _ranked(
         db,
         terms,
+        quote,
         limit,
         "articles_fts",
         """
@@ -281,11 +294,15 @@ def search_articles(db: Database, terms: str, limit: int = 20) -> list[dict[str,
     )
 
 
-def search_comments(db: Database, terms: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Comments matching ``terms``, best first, with the article they belong to."""
+def search_comments(
+    db: Database, terms: str, limit: int = 20, *, quote: bool = True
+) -> list[dict[str, Any]]:
+    """Comments matching ``terms`` (read as :func:`search_articles` reads them), best
+    first, with the article they belong to."""
     return _ranked(
         db,
         terms,
+        quote,
         limit,
         "comments_fts",
         """
@@ -301,7 +318,7 @@ def search_comments(db: Database, terms: str, limit: int = 20) -> list[dict[str,
 
 
 def _ranked(
-    db: Database, terms: str, limit: int, fts: str, details_sql: str
+    db: Database, terms: str, quote: bool, limit: int, fts: str, details_sql: str
 ) -> list[dict[str, Any]]:
     """Two steps: the top ``limit`` rowids by bm25, then snippets (costly per row) made for
     those rows only.
@@ -316,7 +333,7 @@ def _ranked(
     two thirds of the time (bench/archive.py). Every match is still scored: that is what
     bm25 costs, whatever the index layout.
     """
-    match = _fts_match(db, terms)
+    match = _fts_match(db, terms, quote)
     if not match:
         return []
     top = _search(
@@ -336,15 +353,24 @@ def _ranked(
     return rows
 
 
-def _fts_match(db: Database, terms: str) -> str:
-    return db.quote_fts(terms.strip()) if terms.strip() else ""
+def _fts_match(db: Database, terms: str, quote: bool) -> str:
+    if not terms.strip():
+        return ""
+    return db.quote_fts(terms.strip()) if quote else terms.strip()
+
+
+# What SQLite says about a MATCH string that is not FTS5 query syntax.
+_FTS_SYNTAX = ("fts5: ", "unterminated string", "no such column", "unknown special query")
 
 
 def _search(db: Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
     try:
         return list(db.query(sql, params))
     except sqlite3.OperationalError as exc:
-        raise QueryError(f"search failed: {_one_line(exc)}") from exc
+        message = f"search failed: {_one_line(exc)}"
+        if str(exc).startswith(_FTS_SYNTAX):
+            raise SearchSyntaxError(message) from exc
+        raise QueryError(message) from exc
 
 
 # -- one article --------------------------------------------------------------------------
@@ -353,6 +379,12 @@ def _search(db: Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
 def get_article(db: Database, url: str) -> Article:
     """The archived article at ``url`` (its URL or canonical URL, tracking parameters
     allowed), comments in thread order. Raises :class:`ArticleNotFound`."""
+    return _article_from_row(db, find_article_row(db, url))
+
+
+def find_article_row(db: Database, url: str) -> dict[str, Any]:
+    """The ``articles`` row of the article at ``url`` (its URL or canonical URL, tracking
+    parameters allowed). Raises :class:`ArticleNotFound`."""
     candidates = list(dict.fromkeys([canonicalize_url(url), url.strip()]))
     marks = ", ".join("?" for _ in candidates)
     # The primary key first; the fetched URL (not indexed) only if that finds nothing.
@@ -361,7 +393,7 @@ def get_article(db: Database, url: str) -> Article:
     ) or list(db.query(f"SELECT * FROM articles WHERE url IN ({marks}) LIMIT 1", candidates))
     if not rows:
         raise ArticleNotFound(f"no archived article with URL {url}")
-    return _article_from_row(db, rows[0])
+    return rows[0]
 
 
 def _article_from_row(db: Database, row: dict[str, Any]) -> Article:

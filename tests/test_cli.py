@@ -127,8 +127,15 @@ def test_search_ranks_and_formats(filled_archive):
 def test_search_comments_and_fts_syntax(filled_archive):
     result = run("search", "--comments", "ça", "--db", str(filled_archive), "--format", "json")
     assert [h["author"] for h in json.loads(result.output)] == ["Chloé"]
-    odd = run("search", '"budget', "AND", "NEAR(", "--db", str(filled_archive))
+    odd = run("search", "--quote", '"budget', "AND", "NEAR(", "--db", str(filled_archive))
     assert odd.exit_code == 0, odd.output
+    syntax = run("search", '"budget', "AND", "NEAR(", "--db", str(filled_archive))
+    assert syntax.exit_code == 1
+    assert "--quote" in syntax.output
+    phrase = run("search", '"approves budget"', "--db", str(filled_archive), "--json")
+    assert [h["canonical_url"] for h in json.loads(phrase.output)] == [f"{BASE}/council-budget/"]
+    prefix = run("search", "budg*", "NOT", "tram", "--db", str(filled_archive), "--json")
+    assert [h["canonical_url"] for h in json.loads(prefix.output)] == [f"{BASE}/river-festival/"]
 
 
 def test_show_prints_article_and_indented_thread(filled_archive):

@@ -20,6 +20,7 @@ MODULES = {
     "warcio": "warcio",
     "datasette": "datasette",
     "nh3": "nh3",
+    "tabulate": "tabulate",
 }
 
 

@@ -1,11 +1,14 @@
-"""What the ``newsarchive`` commands share: the ``--db`` and ``--format`` options, and
-archive and SQLite errors turned into one line."""
+"""What the ``newsarchive`` commands share: the ``--db`` option, the ``--format`` choices
+(:mod:`archive.cli.formats` adds them with sqlite-utils' output options), the ``--since``
+date type, and archive and SQLite errors turned into one line."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 import click
@@ -28,15 +31,30 @@ def db_option(func: F) -> F:
     )(func)
 
 
-def format_option(func: F) -> F:
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="table",
-        show_default=True,
-        help="Output format.",
-    )(func)
+class SinceDate(click.ParamType):
+    """An ISO 8601 date or UTC time, given as the archive stores times (UTC, seconds):
+    ``2024-05-01`` stays a date; a time with an offset is turned into UTC; a time without
+    one is UTC."""
+
+    name = "date"
+    ACCEPTED = "YYYY-MM-DD, or YYYY-MM-DDTHH:MM[:SS] with an optional Z or +HH:MM offset"
+    _SHAPE = re.compile(
+        r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    )
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value).strip()
+        try:
+            if not self._SHAPE.fullmatch(text):
+                raise ValueError(text)
+            if len(text) == 10:
+                return date.fromisoformat(text).isoformat()
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a date or time; give {self.ACCEPTED}", param, ctx)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return when.astimezone(UTC).isoformat(timespec="seconds")
 
 
 @contextmanager

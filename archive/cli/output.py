@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import click
+from tabulate import tabulate
 
 from archive import queries
 from scraper.items import Comment
@@ -38,15 +39,6 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
 
 def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     cells = [[_cell(v) for v in row] for row in rows]
-    try:
-        from tabulate import tabulate
-    except ImportError:
-        widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-        lines = [
-            "  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip()
-            for line in [list(columns), ["-" * w for w in widths], *cells]
-        ]
-        return "\n".join(lines) + "\n"
     return tabulate(cells, headers=list(columns), disable_numparse=True) + "\n"
 
 

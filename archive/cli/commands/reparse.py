@@ -2,42 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
-from archive.cli.options import archive_errors, db_option
+from archive.cli.options import SinceDate, archive_errors, db_option
 from archive.cli.output import emit_rows
 from archive.db import open_archive, open_readonly
-
-
-class SinceDate(click.ParamType):
-    """An ISO 8601 date or UTC time, given as the archive stores times (UTC, seconds):
-    ``2024-05-01`` stays a date; a time with an offset is turned into UTC; a time without
-    one is UTC."""
-
-    name = "date"
-    ACCEPTED = "YYYY-MM-DD, or YYYY-MM-DDTHH:MM[:SS] with an optional Z or +HH:MM offset"
-    _SHAPE = re.compile(
-        r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-    )
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        text = str(value).strip()
-        try:
-            if not self._SHAPE.fullmatch(text):
-                raise ValueError(text)
-            if len(text) == 10:
-                return date.fromisoformat(text).isoformat()
-            when = datetime.fromisoformat(text)
-        except ValueError:
-            self.fail(f"{value!r} is not a date or time; give {self.ACCEPTED}", param, ctx)
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        return when.astimezone(UTC).isoformat(timespec="seconds")
 
 
 @click.command()

@@ -30,11 +30,17 @@ from .pageindex import PageIndex, page_index
 from .urls import absolute_url, canonicalize_url
 
 __all__ = [
+    "SCRIPTED",
+    "WIDGET_NAMES",
     "CommentThread",
     "comment_section_elements",
     "extract_comments",
     "merge_comment_pages",
 ]
+
+# ``comments_source`` of a page whose empty comment container a script of the page fills
+# (no widget we know by name): see _scripted_thread.
+SCRIPTED = "script"
 
 
 @dataclass
@@ -162,6 +168,8 @@ _WIDGET_HINTS: dict[str, tuple[str, ...]] = {
     "hypercomments": ("hypercomments",),
     "remark42": ("remark42",),
 }
+# Every name ``comments_source`` gives a page whose thread a script loads.
+WIDGET_NAMES: frozenset[str] = frozenset([*(name for name, _ in _WIDGETS), SCRIPTED])
 _SECTION_IDS = frozenset(
     {
         "comments", "respond", "comments-template", "disqus_thread", "comments_pagination",
@@ -1018,6 +1026,30 @@ def _comment_form(ix: PageIndex) -> bool:
     )
 
 
+def _scripted_thread(ix: PageIndex, commentish: list[HtmlElement]) -> bool:
+    """A thread some script of the page loads, by no widget we know: an element marked as
+    the comment region (id or class) that holds no text, beside evidence that the page has
+    comments (a link to ``#<its id>`` or a stated count) and a script to fill it."""
+    if not ix.tagged("script"):
+        return False
+    hrefs = {href for href in ix.values("href") if href.startswith("#")}
+    for el in commentish:
+        if el.tag in ("a", "form", "script") or any(
+            isinstance(child.tag, str) and child.tag not in ("noscript", "script", "template")
+            for child in el
+        ):
+            continue
+        text = (el.text or "").strip()
+        if text and not _BOILERPLATE.match(text):  # "Loading comments…" is not a comment
+            continue
+        if not _REGION.search(f"{el.get('id') or ''} {el.get('class') or ''}"):
+            continue
+        el_id = el.get("id")
+        if (el_id and f"#{el_id}" in hrefs) or _stated_count(commentish) is not None:
+            return True
+    return False
+
+
 def extract_comments(tree: HtmlElement, url: str, index: PageIndex | None = None) -> CommentThread:
     """The comments of this page (document order), the count the page states, the other
     pages of the thread it links to and this page's number in the thread."""
@@ -1053,6 +1085,8 @@ def extract_comments(tree: HtmlElement, url: str, index: PageIndex | None = None
         comments_source = "html"
         if count is None:
             count = 0
+    elif _scripted_thread(ix, commentish):
+        comments_source = SCRIPTED
     else:
         comments_source = "none"
     links, current = _page_links(ix, url, commentish)

@@ -42,6 +42,7 @@ from ..extract.urls import canonicalize_url, host_of, strip_tracking
 from ..items import Article
 from .departures import Departures
 from .planned import DIRECTION_REL, PlannedRoutes
+from .rendered import RenderRoutes
 from .responses import response_index, response_tree
 
 DIRECTIONS = ("both", "older", "newer")
@@ -102,7 +103,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class ArticlesSpider(PlannedRoutes, scrapy.Spider):
+class ArticlesSpider(RenderRoutes, PlannedRoutes, scrapy.Spider):
     name = "articles"
 
     def __init__(
@@ -172,6 +173,7 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
         except (SpiderArgumentError, ProfileError) as exc:
             _report_start_error(exc)
             raise
+        spider._open_render(crawler.settings)
         spider._open_plan(crawler)  # the archive's lock and frontier, before any request
         spider.departures = Departures(crawler)
         return spider
@@ -342,6 +344,10 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
             return
         if len(state.threads) > 1:
             state.article.comments = merge_comment_pages(state.threads)
+        render = self._render_request(state.article, state.origin)  # ARCHIVE_RENDER
+        if render is not None:
+            yield render
+            return
         yield from self._finish_article(state.article, state.origin)
 
     def on_error(self, failure: Failure) -> None:

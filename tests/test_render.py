@@ -1,0 +1,163 @@
+"""The rendering fallback (``-s ARCHIVE_RENDER``, scraper/render.py): a thread only a script
+builds is read from the page rendered in headless Chromium (Debian's, through
+scrapy-playwright), and only when asked.
+
+CI installs chromium (.ci/run); there a missing browser fails the crawl tests. Elsewhere
+they are skipped when the browser is not installed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from scraper.extract import extract_comments
+from scraper.items import Article, Comment
+from scraper.render import RenderSettingError, render_mode, should_render
+from tests.crawling import db_rows, run_crawl
+from tests.render_site import THREAD, pages, serve_render_site
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _browser_or_fail() -> None:
+    if not Path(CHROMIUM).exists():
+        message = f"headless browser not installed ({CHROMIUM}): apt-get install chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def _html_thread(path: str) -> tuple[str | None, int]:
+    thread = extract_comments(lxml.html.fromstring(pages()[path][1]), f"http://x.test{path}")
+    return thread.comments_source, len(thread.comments)
+
+
+def _article(source: str | None, comments: int = 0) -> Article:
+    return Article(
+        url="http://x.test/a/",
+        canonical_url="http://x.test/a/",
+        comments=[Comment(str(i), None, "A", None, "text") for i in range(comments)],
+        comments_source=source,
+    )
+
+
+# -- detection and decision (pure) --------------------------------------------------------
+
+
+def test_an_empty_comment_container_a_script_fills_is_detected() -> None:
+    assert _html_thread("/news/scripted/") == ("script", 0)
+
+
+def test_an_article_without_a_thread_is_not_taken_for_a_widget() -> None:
+    assert _html_thread("/news/plain/") == ("none", 0)
+
+
+def test_an_empty_container_with_no_sign_of_comments_is_not_a_widget() -> None:
+    html = (
+        "<html><body><article><h1>T</h1><p>Body text.</p></article>"
+        '<div id="comments"></div><script src="/app.js"></script></body></html>'
+    )
+    thread = extract_comments(lxml.html.fromstring(html), "http://x.test/a/")
+    assert thread.comments_source == "none"
+
+
+def test_auto_renders_a_named_or_scripted_widget_with_no_comments() -> None:
+    assert should_render("auto", _article("script")) == "script"
+    assert should_render("auto", _article("disqus")) == "disqus"
+
+
+def test_auto_leaves_pages_without_a_widget_or_with_comments() -> None:
+    for source in ("none", "html", "jsonld", "heuristic", "partial", None):
+        assert should_render("auto", _article(source)) is None
+    assert should_render("auto", _article("html", comments=2)) is None
+    assert should_render("auto", _article("rendered:script")) is None
+
+
+def test_auto_leaves_widgets_an_adapter_reads() -> None:
+    assert should_render("auto", _article("disqus"), adapted=frozenset({"disqus"})) is None
+
+
+def test_off_never_renders_and_always_renders_every_empty_thread() -> None:
+    assert should_render("off", _article("script")) is None
+    assert should_render("always", _article("none")) == "page"
+    assert should_render("always", _article("disqus")) == "disqus"
+    assert should_render("always", _article("html", comments=1)) is None
+    assert should_render("always", _article("partial")) is None
+
+
+def test_render_mode_is_checked() -> None:
+    assert render_mode(None) == "off"
+    assert render_mode(" Auto ") == "auto"
+    with pytest.raises(RenderSettingError, match="ARCHIVE_RENDER"):
+        render_mode("sometimes")
+
+
+# -- crawls against the local site --------------------------------------------------------
+
+
+def _comments(db: Path, path: str) -> list[tuple[str, str | None, str, str, str]]:
+    rows = db_rows(
+        db,
+        "select c.comment_id, c.parent_id, c.author, c.published_at, c.text from comments c "
+        f"where c.article_url like '%{path}' order by c.position",
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def _sources(db: Path) -> dict[str, str]:
+    rows = db_rows(db, "select canonical_url, comments_source from articles")
+    return {row[0].split("/", 3)[3]: row[1] for row in rows}
+
+
+def test_auto_mode_archives_the_rendered_thread_exactly(tmp_path: Path) -> None:
+    _browser_or_fail()
+    db = tmp_path / "archive.db"
+    with serve_render_site() as site:
+        result = run_crawl(
+            f"{site.origin}/news/scripted/", db, settings={"ARCHIVE_RENDER": "auto"}
+        )
+        assert _comments(db, "/news/scripted/") == [
+            (cid, parent, author, created, text) for cid, parent, author, created, text in THREAD
+        ]
+        assert _sources(db) == {"news/scripted/": "rendered:script", "news/plain/": "none"}
+        # the widget's page twice (plain, then in the browser), its neighbour once
+        assert site.fetched("/news/scripted/") == 2
+        assert site.fetched("/news/plain/") == 1
+        assert site.fetched("/api/thread") == 1
+        assert site.fetched("/robots.txt") == 1
+    assert "'newsarchive/rendered': 1" in result.stderr
+    # the capture of the plain fetch is the page's record; the rendered DOM is not kept
+    captures = db_rows(db, "select url from captures where url like '%/news/scripted/'")
+    assert len(captures) == 1
+
+
+def test_without_render_the_thread_is_named_and_no_browser_starts(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    with serve_render_site() as site:
+        result = run_crawl(f"{site.origin}/news/scripted/", db)
+        assert _comments(db, "/news/scripted/") == []
+        assert _sources(db) == {"news/scripted/": "script", "news/plain/": "none"}
+        assert site.fetched("/news/scripted/") == 1
+        assert site.fetched("/static/thread.js") == 0
+        assert site.fetched("/api/thread") == 0
+    assert "playwright" not in result.stderr.lower()
+
+
+def test_auto_mode_never_renders_a_page_without_a_widget(tmp_path: Path) -> None:
+    _browser_or_fail()
+    db = tmp_path / "archive.db"
+    with serve_render_site() as site:
+        result = run_crawl(
+            f"{site.origin}/news/plain/",
+            db,
+            "direction=older",
+            settings={"ARCHIVE_RENDER": "auto"},
+        )
+        assert _sources(db) == {"news/plain/": "none"}
+        assert site.fetched("/news/plain/") == 1
+    assert "newsarchive/rendered" not in result.stderr
+    assert "playwright/browser_count" not in result.stderr

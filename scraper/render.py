@@ -18,6 +18,7 @@ generic comment extractor. The decision is a pure function of the extracted arti
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any
 
 from .extract.comments import SCRIPTED, WIDGET_NAMES
@@ -76,6 +77,10 @@ def browser_settings(mode: str, executable: str, timeout_ms: int) -> dict[str, A
     (every other request keeps Scrapy's own handler), empty when rendering is off."""
     if mode == "off":
         return {}
+    if importlib.util.find_spec("scrapy_playwright") is None:
+        raise RenderSettingError(
+            f"ARCHIVE_RENDER={mode} needs scrapy-playwright: pip install 'newsarchive[render]'"
+        )
     handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
     return {
         "DOWNLOAD_HANDLERS": {"http": handler, "https": handler},

@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib.util
 from typing import Any
 
-from .extract.comments import SCRIPTED, WIDGET_NAMES
+from .extract.comments import WIDGET_NAMES
 from .items import Article
 
 RENDER_MODES = ("off", "auto", "always")
@@ -35,8 +35,7 @@ RENDER_META = "render_article"
 # What the browser waits for before the DOM is read: the first comment item, or a
 # permalink to one, anywhere in the page (milliseconds at most, then the page as it is).
 WAIT_SELECTOR = (
-    "[id^='comment-'], [id^='comment_'], [itemtype$='/Comment'], .comment, "
-    "a[href*='#comment']"
+    "[id^='comment-'], [id^='comment_'], [itemtype$='/Comment'], .comment, a[href*='#comment']"
 )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from archive.demo import CrawlFailed
 from scraper.extract import extract_comments
 from scraper.items import Article, Comment
 from scraper.render import RenderSettingError, render_mode, should_render
@@ -117,9 +118,7 @@ def test_auto_mode_archives_the_rendered_thread_exactly(tmp_path: Path) -> None:
     _browser_or_fail()
     db = tmp_path / "archive.db"
     with serve_render_site() as site:
-        result = run_crawl(
-            f"{site.origin}/news/scripted/", db, settings={"ARCHIVE_RENDER": "auto"}
-        )
+        result = run_crawl(f"{site.origin}/news/scripted/", db, settings={"ARCHIVE_RENDER": "auto"})
         assert _comments(db, "/news/scripted/") == [
             (cid, parent, author, created, text) for cid, parent, author, created, text in THREAD
         ]
@@ -161,3 +160,8 @@ def test_auto_mode_never_renders_a_page_without_a_widget(tmp_path: Path) -> None
         assert site.fetched("/news/plain/") == 1
     assert "newsarchive/rendered" not in result.stderr
     assert "playwright/browser_count" not in result.stderr
+
+
+def test_an_unknown_render_mode_stops_the_crawl_in_one_line(tmp_path: Path) -> None:
+    with pytest.raises(CrawlFailed, match="cannot start the crawl: ARCHIVE_RENDER must be one of"):
+        run_crawl("http://127.0.0.1:9/", tmp_path / "a.db", settings={"ARCHIVE_RENDER": "bogus"})

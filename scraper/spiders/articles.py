@@ -40,6 +40,7 @@ from ..extract import (
 from ..extract.profiles import Profile, ProfileError, load_profile, load_profiles, pick_profile
 from ..extract.urls import canonicalize_url, host_of, strip_tracking
 from ..items import Article
+from ..render import RenderSettingError
 from .departures import Departures
 from .planned import DIRECTION_REL, PlannedRoutes
 from .rendered import RenderRoutes
@@ -170,10 +171,10 @@ class ArticlesSpider(RenderRoutes, PlannedRoutes, scrapy.Spider):
             folder = crawler.settings.get("ARCHIVE_PROFILES")
             if folder:
                 spider.profiles = load_profiles(folder)
-        except (SpiderArgumentError, ProfileError) as exc:
+            spider._open_render(crawler.settings)
+        except (SpiderArgumentError, ProfileError, RenderSettingError) as exc:
             _report_start_error(exc)
             raise
-        spider._open_render(crawler.settings)
         spider._open_plan(crawler)  # the archive's lock and frontier, before any request
         spider.departures = Departures(crawler)
         return spider

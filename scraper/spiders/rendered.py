@@ -22,6 +22,7 @@ from ..extract import extract_thread
 from ..render import (
     RENDER_META,
     RENDERED,
+    RenderSettingError,
     browser_settings,
     render_meta,
     render_mode,
@@ -57,17 +58,23 @@ class RenderRoutes:
         """Route browser requests through scrapy-playwright only when rendering is on: a
         crawl without it loads neither Playwright nor its driver."""
         super().update_settings(settings)  # type: ignore[misc]
-        mode = render_mode(settings.get("ARCHIVE_RENDER"))
-        extra = browser_settings(
-            mode,
-            settings.get("ARCHIVE_RENDER_BROWSER") or "/usr/bin/chromium",
-            settings.getint("ARCHIVE_RENDER_TIMEOUT", DEFAULT_TIMEOUT_MS),
-        )
+        try:
+            mode = render_mode(settings.get("ARCHIVE_RENDER"))
+            extra = browser_settings(
+                mode,
+                settings.get("ARCHIVE_RENDER_BROWSER") or "/usr/bin/chromium",
+                settings.getint("ARCHIVE_RENDER_TIMEOUT", DEFAULT_TIMEOUT_MS),
+            )
+        except RenderSettingError:
+            return  # reported in one line by from_crawler (_open_render)
         for name, value in extra.items():
             settings.set(name, value, priority="spider")
 
     def _open_render(self, settings: BaseSettings) -> None:
-        self.render_mode = render_mode(settings.get("ARCHIVE_RENDER"))
+        """Raises :class:`RenderSettingError` for a bad ARCHIVE_RENDER."""
+        mode = render_mode(settings.get("ARCHIVE_RENDER"))
+        browser_settings(mode, "", 0)  # scrapy-playwright is installed when needed
+        self.render_mode = mode
         self.render_timeout_ms = settings.getint("ARCHIVE_RENDER_TIMEOUT", DEFAULT_TIMEOUT_MS)
 
     def _render_request(self, article: Article, origin: dict[str, Any]) -> scrapy.Request | None:

@@ -1026,15 +1026,21 @@ def _comment_form(ix: PageIndex) -> bool:
     )
 
 
+# What a script fills with a thread (not an icon, a field or a frame of its own).
+_CONTAINER_TAGS = frozenset({"div", "section", "aside", "ol", "ul"})
+
+
 def _scripted_thread(ix: PageIndex, commentish: list[HtmlElement]) -> bool:
     """A thread some script of the page loads, by no widget we know: an element marked as
-    the comment region (id or class) that holds no text, beside evidence that the page has
-    comments (a link to ``#<its id>`` or a stated count) and a script to fill it."""
+    the comment region (id or class), a block that holds no text, beside evidence that the
+    page has comments (a link to ``#<its id>`` or a stated count above zero) and a script
+    to fill it."""
     if not ix.tagged("script"):
         return False
     hrefs = {href for href in ix.values("href") if href.startswith("#")}
+    count: int | None = None
     for el in commentish:
-        if el.tag in ("a", "form", "script") or any(
+        if el.tag not in _CONTAINER_TAGS or any(
             isinstance(child.tag, str) and child.tag not in ("noscript", "script", "template")
             for child in el
         ):
@@ -1045,7 +1051,11 @@ def _scripted_thread(ix: PageIndex, commentish: list[HtmlElement]) -> bool:
         if not _REGION.search(f"{el.get('id') or ''} {el.get('class') or ''}"):
             continue
         el_id = el.get("id")
-        if (el_id and f"#{el_id}" in hrefs) or _stated_count(commentish) is not None:
+        if el_id and f"#{el_id}" in hrefs:
+            return True
+        if count is None:
+            count = _stated_count(commentish) or 0
+        if count > 0:
             return True
     return False
 

@@ -9,11 +9,12 @@ Per article page, each way in a fresh process, side by side:
   take the DOM and extract its comments (``extract_thread``); the browser's start is
   timed apart.
 
-Peak memory is the whole process tree's proportional set size (PSS) (the browser's processes included), sampled every
-10 ms in a second run (the timed run has no sampler). Then whole crawls (``scrapy crawl articles``): the demo site (36 articles, threads
-in the HTML, no widget) with ARCHIVE_RENDER off and auto (scrapy-playwright's handler on,
-nothing rendered: what turning it on costs a crawl that needs no browser), and the test
-site with the two modes.
+Peak memory is the whole process tree's proportional set size (PSS, the browser's
+processes included), sampled every 10 ms in a second run (the timed run has no sampler).
+Then whole crawls (``scrapy crawl articles``): the demo site (36 articles, threads in the
+HTML, no widget) with ARCHIVE_RENDER off and auto (scrapy-playwright's handler on, nothing
+rendered: what turning it on costs a crawl that needs no browser), and the test site with
+the two modes.
 
     python bench/render.py [--pages 20] [--no-record]
 """
@@ -269,7 +270,14 @@ def main() -> None:
             "chromium through Playwright and its thread read from the DOM; each way in a "
             "fresh process, peak PSS (resident memory, shared pages divided among the processes sharing them) of the process tree, browser included. Then whole "
             "`scrapy crawl` runs, median of the repeats.\n\n"
-            f"{pages_text}\n\n{crawl_text}\n",
+            f"{pages_text}\n\n{crawl_text}\n\n"
+            f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+            "(times scale with it). A crawl with ARCHIVE_RENDER on pays a fixed start (two "
+            "Playwright drivers, one per http/https handler, then the browser on the first "
+            "rendered page) even when nothing is rendered: that is why the handler is only "
+            "installed when ARCHIVE_RENDER is not off. Each rendered page costs a browser "
+            "page (a new renderer), its load and scripts, the wait for the thread and the DOM "
+            "taken back.\n",
         )
 
 

@@ -13,11 +13,15 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+import scrapy
+from scrapy.http import HtmlResponse
+from twisted.python.failure import Failure
 
 from archive.demo import CrawlFailed
 from scraper.extract import extract_comments
 from scraper.items import Article, Comment
 from scraper.render import RenderSettingError, render_mode, should_render
+from scraper.spiders.articles import ArticlesSpider
 from tests.crawling import db_rows, run_crawl
 from tests.render_site import THREAD, pages, serve_render_site
 
@@ -165,3 +169,60 @@ def test_auto_mode_never_renders_a_page_without_a_widget(tmp_path: Path) -> None
 def test_an_unknown_render_mode_stops_the_crawl_in_one_line(tmp_path: Path) -> None:
     with pytest.raises(CrawlFailed, match="cannot start the crawl: ARCHIVE_RENDER must be one of"):
         run_crawl("http://127.0.0.1:9/", tmp_path / "a.db", settings={"ARCHIVE_RENDER": "bogus"})
+
+
+# -- the spider's route, from saved pages (no network, no browser) ------------------------
+
+RENDERED_PAGE = Path(__file__).parent / "fixtures" / "render" / "scripted-rendered.html"
+URL = "http://news.test/news/scripted/"
+
+
+def _spider_for(mode: str) -> ArticlesSpider:
+    spider = ArticlesSpider(start_url=URL)
+    spider.render_mode = mode
+    return spider
+
+
+def _first_look(spider: ArticlesSpider) -> list[object]:
+    body = pages()["/news/scripted/"][1].encode()
+    request = scrapy.Request(URL, meta={"walk": "none"})
+    return list(spider.parse_article(HtmlResponse(URL, body=body, request=request)))
+
+
+def test_auto_mode_asks_for_the_page_in_the_browser_before_handing_the_article_over() -> None:
+    [request] = _first_look(_spider_for("auto"))
+    assert isinstance(request, scrapy.Request)
+    assert request.url == URL
+    assert request.meta["playwright"] is True
+    assert request.dont_filter
+
+
+def test_off_mode_hands_the_article_over_as_its_html_gave_it() -> None:
+    [article] = _first_look(_spider_for("off"))
+    assert isinstance(article, Article)
+    assert (article.comments, article.comments_source) == ([], "script")
+
+
+def test_the_rendered_page_s_thread_is_merged_into_the_article() -> None:
+    spider = _spider_for("auto")
+    [request] = _first_look(spider)
+    rendered = HtmlResponse(URL, body=RENDERED_PAGE.read_bytes(), request=request)
+    [article] = list(spider.parse_rendered_page(rendered))
+    assert isinstance(article, Article)
+    assert article.comments_source == "rendered:script"
+    assert article.comment_count == 5
+    assert [
+        (c.comment_id, c.parent_id, c.author, c.published_at, c.text) for c in article.comments
+    ] == list(THREAD)
+    assert [c.depth for c in article.comments] == [1, 2, 3, 1, 2]
+
+
+def test_a_failed_rendering_keeps_the_article_as_its_html_gave_it() -> None:
+    spider = _spider_for("auto")
+    [request] = _first_look(spider)
+    failure = Failure(TimeoutError("waiting for the thread"))
+    failure.request = request  # type: ignore[attr-defined]
+    [article] = list(spider.on_render_error(failure))
+    assert isinstance(article, Article)
+    assert (article.comments, article.comments_source) == ([], "script")
+    assert spider.skipped["rendering failed"] == 1

@@ -18,6 +18,7 @@ generic comment extractor. The decision is a pure function of the extracted arti
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 from typing import Any
 
@@ -32,11 +33,16 @@ ADAPTED_WIDGETS: frozenset[str] = frozenset()
 RENDERED = "rendered:"
 # Request meta: the article waiting for its rendered page.
 RENDER_META = "render_article"
-# What the browser waits for before the DOM is read: the first comment item, or a
-# permalink to one, anywhere in the page (milliseconds at most, then the page as it is).
-WAIT_SELECTOR = (
-    "[id^='comment-'], [id^='comment_'], [itemtype$='/Comment'], .comment, a[href*='#comment']"
-)
+# How long the page must stay without network traffic before its DOM is read (Playwright's
+# "networkidle": no request for 500 ms), bounded by ARCHIVE_RENDER_TIMEOUT.
+IDLE_STATE = "networkidle"
+# JavaScript: replace a frame's element (in its parent document) with the frame's body.
+_INLINE_FRAME = """(el, html) => {
+  const box = document.createElement("div");
+  box.setAttribute("data-rendered-frame", el.getAttribute("src") || "");
+  box.innerHTML = html;
+  el.replaceWith(box);
+}"""
 
 
 class RenderSettingError(ValueError):
@@ -106,14 +112,45 @@ def skip_media(request: Any) -> bool:
     return request.resource_type in SKIPPED_RESOURCES
 
 
+async def settle(page: Any, timeout_ms: int) -> None:
+    """A scrapy-playwright page method: let the page's scripts finish, then put every
+    frame's rendered body in place of its ``<iframe>``, so that the page's content (what
+    the response holds) is the thread as a reader sees it, widgets in frames included.
+
+    Waits for the network to go quiet, at most ``timeout_ms``: a page that never does (a
+    live ticker, polling ads) is read as it is then, never failed for it."""
+    from playwright.async_api import Error as PlaywrightError
+
+    with contextlib.suppress(PlaywrightError):  # never quiet: read the page as it is
+        await page.wait_for_load_state(IDLE_STATE, timeout=timeout_ms)
+    frames = [f for f in page.frames if f is not page.main_frame]
+    frames.sort(key=_frame_depth, reverse=True)  # the innermost first, into its parent
+    for frame in frames:
+        try:
+            if frame.is_detached():
+                continue
+            html = await frame.evaluate("() => document.body ? document.body.innerHTML : ''")
+            element = await frame.frame_element()
+            if html.strip():
+                await element.evaluate(_INLINE_FRAME, html)
+        except PlaywrightError:
+            continue  # a frame gone or refusing: the page is read without it
+
+
+def _frame_depth(frame: Any) -> int:
+    depth = 0
+    while frame.parent_frame is not None:
+        frame = frame.parent_frame
+        depth += 1
+    return depth
+
+
 def render_meta(article: Article, widget: str, timeout_ms: int) -> dict[str, Any]:
     """The meta of the re-request of ``article``'s page in the browser."""
     from scrapy_playwright.page import PageMethod
 
     return {
         "playwright": True,
-        "playwright_page_methods": [
-            PageMethod("wait_for_selector", WAIT_SELECTOR, state="attached", timeout=timeout_ms),
-        ],
+        "playwright_page_methods": [PageMethod(settle, timeout_ms)],
         RENDER_META: (article, widget),
     }

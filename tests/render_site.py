@@ -4,8 +4,10 @@
 and ``<script src="/static/thread.js">``; the script fetches ``/api/thread?uri=<path>``
 (JSON) and builds the threaded list in the DOM: nested replies, authors, dates and
 permalinks, in plain markup that is no real widget's. Its ``rel=prev`` neighbour
-``/news/plain/`` is an article with no comments and no widget. Every request is logged, so
-tests can tell what a crawl (and the browser) fetched.
+``/news/plain/`` is an article with no comments and no widget. ``/news/framed/`` (linked
+from nowhere) shows the same thread in an ``<iframe>`` its script adds, the page in the
+frame building the list. Every request is logged, so tests can tell what a crawl (and the
+browser) fetched.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ THREAD_JS = """
 (function () {
   var box = document.getElementById("comments");
   var api = box.getAttribute("data-thread-api");
-  fetch(api + "?uri=" + encodeURIComponent(location.pathname))
+  var uri = box.getAttribute("data-uri") || location.pathname;
+  fetch(api + "?uri=" + encodeURIComponent(uri))
     .then(function (r) { return r.json(); })
     .then(function (data) {
       var lists = {};
@@ -54,7 +57,7 @@ THREAD_JS = """
         who.className = "comment-author";
         who.textContent = c.author;
         var link = document.createElement("a");
-        link.href = location.pathname + "#comment-" + c.id;
+        link.href = uri + "#comment-" + c.id;
         var time = document.createElement("time");
         time.setAttribute("datetime", c.created);
         time.textContent = c.created.slice(0, 10);
@@ -85,7 +88,36 @@ THREAD_JS = """
 """
 
 
-def _page(title: str, body: str, *, prev: str | None = None, thread: bool = False) -> str:
+# The framed widget: the page's script puts the thread's own page in an <iframe> (the way
+# most hosted widgets show their threads); that page builds the list with THREAD_JS.
+FRAME_JS = """
+(function () {
+  var box = document.getElementById("comments");
+  var frame = document.createElement("iframe");
+  frame.src = "/embed/thread.html?uri=" + encodeURIComponent(location.pathname);
+  frame.title = "Comments";
+  box.appendChild(frame);
+})();
+"""
+
+
+def embed_page(uri: str) -> str:
+    """The thread's own page, shown in the framed widget's <iframe>."""
+    return (
+        '<!doctype html><html><head><meta charset="utf-8"></head><body>'
+        f'<div id="comments" data-thread-api="/api/thread" data-uri="{escape(uri)}"></div>'
+        '<script src="/static/thread.js"></script></body></html>'
+    )
+
+
+def _page(
+    title: str,
+    body: str,
+    *,
+    prev: str | None = None,
+    thread: bool = False,
+    script: str = "/static/thread.js",
+) -> str:
     links = f'<link rel="prev" href="{prev}">' if prev else ""
     nav = f'<nav><a rel="prev" href="{prev}">Previous article</a></nav>' if prev else ""
     comments = ""
@@ -94,7 +126,7 @@ def _page(title: str, body: str, *, prev: str | None = None, thread: bool = Fals
             '<p class="meta"><a href="#comments">3 comments</a></p>'
             '<section id="comments" data-thread-api="/api/thread">'
             "<noscript>Turn on JavaScript to read the comments.</noscript></section>"
-            '<script src="/static/thread.js"></script>'
+            f'<script src="{script}"></script>'
         )
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
@@ -131,7 +163,17 @@ def pages() -> dict[str, tuple[str, str]]:
                 "the bridge.</p><p>The board apologises for the longer journeys.</p>",
             ),
         ),
+        "/news/framed/": (
+            "text/html; charset=utf-8",
+            _page(
+                "Night line changes on Sunday",
+                _PARAGRAPHS,
+                thread=True,
+                script="/static/frame.js",
+            ),
+        ),
         "/static/thread.js": ("application/javascript", THREAD_JS),
+        "/static/frame.js": ("application/javascript", FRAME_JS),
     }
 
 
@@ -140,7 +182,8 @@ def thread_json(uri: str) -> str:
         {"id": cid, "parent": parent, "author": author, "created": created, "text": text}
         for cid, parent, author, created, text in THREAD
     ]
-    return json.dumps({"uri": uri, "comments": comments if uri == "/news/scripted/" else []})
+    threaded = uri in ("/news/scripted/", "/news/framed/")
+    return json.dumps({"uri": uri, "comments": comments if threaded else []})
 
 
 @dataclass
@@ -167,6 +210,9 @@ def serve_render_site() -> Iterator[RenderSite]:
             if parts.path == "/api/thread":
                 uri = parse_qs(parts.query).get("uri", [""])[0]
                 kind, body = "application/json", thread_json(uri)
+            elif parts.path == "/embed/thread.html":
+                uri = parse_qs(parts.query).get("uri", [""])[0]
+                kind, body = "text/html; charset=utf-8", embed_page(uri)
             elif parts.path in content:
                 kind, body = content[parts.path]
             else:

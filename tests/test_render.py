@@ -226,3 +226,15 @@ def test_a_failed_rendering_keeps_the_article_as_its_html_gave_it() -> None:
     assert isinstance(article, Article)
     assert (article.comments, article.comments_source) == ([], "script")
     assert spider.skipped["rendering failed"] == 1
+
+
+def test_a_thread_in_a_frame_the_widget_adds_is_read_from_the_frame(tmp_path: Path) -> None:
+    _browser_or_fail()
+    db = tmp_path / "archive.db"
+    with serve_render_site() as site:
+        run_crawl(f"{site.origin}/news/framed/", db, settings={"ARCHIVE_RENDER": "auto"})
+        assert site.fetched("/embed/thread.html") == 1
+    assert _sources(db) == {"news/framed/": "rendered:script"}
+    assert [row[:3] + row[4:] for row in _comments(db, "/news/framed/")] == [
+        (cid, parent, author, text) for cid, parent, author, _, text in THREAD
+    ]

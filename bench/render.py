@@ -5,9 +5,9 @@ Per article page, each way in a fresh process, side by side:
 
 - plain: fetch the page (urllib) and extract the article (``extract_article_page``);
 - rendered: load the page in headless Chromium (Debian's, through Playwright, one browser
-  for all pages, images/media/fonts not fetched as the crawl does), wait for the thread,
-  take the DOM and extract its comments (``extract_thread``); the browser's start is
-  timed apart.
+  for all pages, images/media/fonts not fetched, as the crawl does), wait as the crawl
+  does (``scraper.render.settle``: the network quiet for 500 ms, frames inlined), take the
+  DOM and extract its comments (``extract_thread``); the browser's start is timed apart.
 
 Peak memory is the whole process tree's proportional set size (PSS, the browser's
 processes included), sampled every 10 ms in a second run (the timed run has no sampler).
@@ -116,42 +116,48 @@ def _plain(origin: str, pages: int) -> dict[str, object]:
 
 
 def _rendered(origin: str, pages: int) -> dict[str, object]:
+    import asyncio
+
+    return asyncio.run(_render_pages(origin, pages))
+
+
+async def _render_pages(origin: str, pages: int) -> dict[str, object]:
     import lxml.html
-    from playwright.sync_api import sync_playwright
+    from playwright.async_api import Route, async_playwright
 
     from scraper.extract import extract_thread
-    from scraper.render import SKIPPED_RESOURCES, WAIT_SELECTOR
+    from scraper.render import SKIPPED_RESOURCES, settle
+
+    async def route(route: Route) -> None:
+        if route.request.resource_type in SKIPPED_RESOURCES:
+            await route.abort()
+        else:
+            await route.continue_()
 
     times: list[float] = []
     comments = 0
-    with _PeakSampler() as peak, sync_playwright() as pw:
-        began = time.perf_counter()
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-        )
-        context = browser.new_context()
-        context.route(
-            "**/*",
-            lambda route: (
-                route.abort()
-                if route.request.resource_type in SKIPPED_RESOURCES
-                else route.continue_()
-            ),
-        )
-        start_s = time.perf_counter() - began
-        for i in range(pages):
-            start = time.perf_counter()
-            page = context.new_page()
-            page.goto(f"{origin}{PAGE}?n={i}")
-            page.wait_for_selector(WAIT_SELECTOR, state="attached")
-            html = page.content()
-            page.close()
-            thread = extract_thread(lxml.html.fromstring(html), origin + PAGE)
-            times.append(time.perf_counter() - start)
-            comments = len(thread.comments)
-        browser.close()
+    with _PeakSampler() as peak:
+        async with async_playwright() as pw:
+            began = time.perf_counter()
+            browser = await pw.chromium.launch(
+                executable_path=CHROMIUM,
+                headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            )
+            context = await browser.new_context()
+            await context.route("**/*", route)
+            start_s = time.perf_counter() - began
+            for i in range(pages):
+                start = time.perf_counter()
+                page = await context.new_page()
+                await page.goto(f"{origin}{PAGE}?n={i}")
+                await settle(page, 15000)  # what the crawl's page method does
+                html = await page.content()
+                await page.close()
+                thread = extract_thread(lxml.html.fromstring(html), origin + PAGE)
+                times.append(time.perf_counter() - start)
+                comments = len(thread.comments)
+            await browser.close()
     return {"times": times, "comments": comments, "peak_kb": peak.peak_kb, "start_s": start_s}
 
 
@@ -276,8 +282,8 @@ def main() -> None:
             "Playwright drivers, one per http/https handler, then the browser on the first "
             "rendered page) even when nothing is rendered: that is why the handler is only "
             "installed when ARCHIVE_RENDER is not off. Each rendered page costs a browser "
-            "page (a new renderer), its load and scripts, the wait for the thread and the DOM "
-            "taken back.\n",
+            "page (a new renderer), its load and scripts, the 500 ms of network quiet the "
+            "crawl waits for, and the DOM taken back.\n",
         )
 
 

@@ -36,6 +36,16 @@ RENDER_META = "render_article"
 # How long the page must stay without network traffic before its DOM is read (Playwright's
 # "networkidle": no request for 500 ms), bounded by ARCHIVE_RENDER_TIMEOUT.
 IDLE_STATE = "networkidle"
+# JavaScript: scroll to the end of the page a screen at a time (what a reader does before
+# the comments; observers of each part in between see it), then back to the top.
+_SCROLL_THROUGH = """async () => {
+  const step = Math.max(window.innerHeight, 200);
+  for (let y = 0; y < document.documentElement.scrollHeight && y < 200000; y += step) {
+    window.scrollTo(0, y);
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+  }
+  window.scrollTo(0, document.documentElement.scrollHeight);
+}"""
 # JavaScript: replace a frame's element (in its parent document) with the frame's body.
 _INLINE_FRAME = """(el, html) => {
   const box = document.createElement("div");
@@ -113,14 +123,18 @@ def skip_media(request: Any) -> bool:
 
 
 async def settle(page: Any, timeout_ms: int) -> None:
-    """A scrapy-playwright page method: let the page's scripts finish, then put every
-    frame's rendered body in place of its ``<iframe>``, so that the page's content (what
-    the response holds) is the thread as a reader sees it, widgets in frames included.
+    """A scrapy-playwright page method: scroll through the page, let its scripts finish,
+    then put every frame's rendered body in place of its ``<iframe>``, so that the page's
+    content (what the response holds) is the thread as a reader sees it, widgets that load
+    once seen and widgets in frames included.
 
     Waits for the network to go quiet, at most ``timeout_ms``: a page that never does (a
     live ticker, polling ads) is read as it is then, never failed for it."""
     from playwright.async_api import Error as PlaywrightError
 
+    with contextlib.suppress(PlaywrightError):
+        # widgets that load once they are seen: bring the whole page past the viewport
+        await page.evaluate(_SCROLL_THROUGH)
     with contextlib.suppress(PlaywrightError):  # never quiet: read the page as it is
         await page.wait_for_load_state(IDLE_STATE, timeout=timeout_ms)
     frames = [f for f in page.frames if f is not page.main_frame]

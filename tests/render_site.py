@@ -6,7 +6,8 @@ and ``<script src="/static/thread.js">``; the script fetches ``/api/thread?uri=<
 permalinks, in plain markup that is no real widget's. Its ``rel=prev`` neighbour
 ``/news/plain/`` is an article with no comments and no widget. ``/news/framed/`` (linked
 from nowhere) shows the same thread in an ``<iframe>`` its script adds, the page in the
-frame building the list. Every request is logged, so tests can tell what a crawl (and the
+frame building the list; ``/news/lazy/`` loads it only once its container, below a
+screenful of other content, comes into view. Every request is logged, so tests can tell what a crawl (and the
 browser) fetched.
 """
 
@@ -101,6 +102,23 @@ FRAME_JS = """
 """
 
 
+# The lazy widget: the thread is only loaded once its container comes into view (as many
+# hosted widgets do), the container sitting below a screenful of other content.
+LAZY_JS = """
+(function () {
+  var box = document.getElementById("comments");
+  new IntersectionObserver(function (entries, observer) {
+    if (entries.some(function (e) { return e.isIntersecting; })) {
+      observer.disconnect();
+      var s = document.createElement("script");
+      s.src = "/static/thread.js";
+      document.body.appendChild(s);
+    }
+  }).observe(box);
+})();
+"""
+
+
 def embed_page(uri: str) -> str:
     """The thread's own page, shown in the framed widget's <iframe>."""
     return (
@@ -172,8 +190,18 @@ def pages() -> dict[str, tuple[str, str]]:
                 script="/static/frame.js",
             ),
         ),
+        "/news/lazy/": (
+            "text/html; charset=utf-8",
+            _page(
+                "Ticket machines replaced",
+                _PARAGRAPHS + '<div style="height: 4000px">Timetables by line.</div>',
+                thread=True,
+                script="/static/lazy.js",
+            ),
+        ),
         "/static/thread.js": ("application/javascript", THREAD_JS),
         "/static/frame.js": ("application/javascript", FRAME_JS),
+        "/static/lazy.js": ("application/javascript", LAZY_JS),
     }
 
 
@@ -182,7 +210,7 @@ def thread_json(uri: str) -> str:
         {"id": cid, "parent": parent, "author": author, "created": created, "text": text}
         for cid, parent, author, created, text in THREAD
     ]
-    threaded = uri in ("/news/scripted/", "/news/framed/")
+    threaded = uri in ("/news/scripted/", "/news/framed/", "/news/lazy/")
     return json.dumps({"uri": uri, "comments": comments if threaded else []})
 
 

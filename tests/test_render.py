@@ -238,3 +238,13 @@ def test_a_thread_in_a_frame_the_widget_adds_is_read_from_the_frame(tmp_path: Pa
     assert [row[:3] + row[4:] for row in _comments(db, "/news/framed/")] == [
         (cid, parent, author, text) for cid, parent, author, _, text in THREAD
     ]
+
+
+def test_a_widget_that_waits_to_be_seen_is_scrolled_into_view(tmp_path: Path) -> None:
+    _browser_or_fail()
+    db = tmp_path / "archive.db"
+    with serve_render_site() as site:
+        run_crawl(f"{site.origin}/news/lazy/", db, settings={"ARCHIVE_RENDER": "auto"})
+        assert site.fetched("/api/thread") == 1
+    assert _sources(db) == {"news/lazy/": "rendered:script"}
+    assert [row[0] for row in _comments(db, "/news/lazy/")] == [c[0] for c in THREAD]

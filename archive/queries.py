@@ -1,4 +1,5 @@
-"""Every read of the archive: read-only SQL, full-text search, one article, stats, export.
+"""Every read of the archive: read-only SQL, full-text search, one article, stats (the
+export is :mod:`archive.export`).
 
 Nothing here writes. :func:`run_readonly_query` opens its own ``mode=ro`` connection and
 an authorizer that refuses anything but reading.
@@ -11,7 +12,7 @@ import re
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlite_utils import Database
 from archive.db import ArchiveError, open_readonly
 from archive.migrations import ARTICLE_JSON_COLUMNS, COMMENT_COLUMNS
 from scraper.extract.urls import canonicalize_url
-from scraper.items import ARTICLE_FIELDS, Article, Comment, article_from_dict, article_to_dict
+from scraper.items import ARTICLE_FIELDS, Article, Comment, article_from_dict
 
 # Highlight markers and context for search snippets.
 SNIPPET_START = "["
@@ -364,18 +365,49 @@ def get_article(db: Database, url: str) -> Article:
 
 
 def _article_from_row(db: Database, row: dict[str, Any]) -> Article:
+    return article_from_rows(row, comment_rows(db, row["canonical_url"]))
+
+
+def comment_rows(db: Database, article_url: str) -> list[dict[str, Any]]:
+    """The ``comments`` rows of the article at ``article_url``, in thread order."""
+    return list(
+        db.query(
+            "SELECT * FROM comments WHERE article_url = ? ORDER BY position, rowid",
+            [article_url],
+        )
+    )
+
+
+def article_from_rows(row: dict[str, Any], comments: Sequence[dict[str, Any]]) -> Article:
+    """The :class:`Article` stored as the ``articles`` row ``row`` and its ``comments``
+    rows (columns the schema lacks are left at their defaults)."""
     data = {name: row[name] for name in ARTICLE_FIELDS if name in row}
     for name in ARTICLE_JSON_COLUMNS:
         if data.get(name) is not None:
             data[name] = json.loads(data[name])
     data["comments"] = [
         {"comment_id": c["comment_id"], **{name: c[name] for name in COMMENT_COLUMNS}}
-        for c in db.query(
-            "SELECT * FROM comments WHERE article_url = ? ORDER BY position, rowid",
-            [row["canonical_url"]],
-        )
+        for c in comments
     ]
     return article_from_dict(data)
+
+
+def removals(db: Database, canonical_url: str) -> tuple[str | None, dict[str, str]]:
+    """When the article at ``canonical_url`` was found gone (``None`` while online), and
+    when each of its comments that left its page did (comment id -> ``removed_at``).
+    An archive from before these columns existed has neither."""
+    try:
+        row = db.execute(
+            "SELECT removed_at FROM articles WHERE canonical_url = ?", [canonical_url]
+        ).fetchone()
+        gone = db.execute(
+            "SELECT comment_id, removed_at FROM comments "
+            "WHERE article_url = ? AND removed_at IS NOT NULL",
+            [canonical_url],
+        ).fetchall()
+    except sqlite3.OperationalError:  # no removed_at column
+        return None, {}
+    return (row[0] if row else None), dict(gone)
 
 
 def thread_tree(comments: Sequence[Comment]) -> list[tuple[int, Comment]]:
@@ -410,7 +442,7 @@ def thread_tree(comments: Sequence[Comment]) -> list[tuple[int, Comment]]:
     return tree
 
 
-# -- stats and export ---------------------------------------------------------------------
+# -- stats ---------------------------------------------------------------------------------
 
 
 def stats(db: Database, top: int = 10) -> dict[str, Any]:
@@ -451,11 +483,3 @@ def stats(db: Database, top: int = 10) -> dict[str, Any]:
         ],
         "last_crawl": last_crawl,
     }
-
-
-def iter_export(db: Database) -> Iterator[dict[str, Any]]:
-    """Every article in ``article_to_dict`` form (comments nested), ordered by
-    ``published_at`` (undated first), then URL."""
-    rows = db.query("SELECT * FROM articles ORDER BY published_at, url, canonical_url")
-    for row in rows:
-        yield article_to_dict(_article_from_row(db, row))

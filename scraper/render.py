@@ -23,12 +23,13 @@ import importlib.util
 from typing import Any
 
 from .extract.comments import WIDGET_NAMES
+from .extract.widgets import ADAPTERS
 from .items import Article
 
 RENDER_MODES = ("off", "auto", "always")
 # Widgets whose own API an adapter reads (scraper/extract/widgets/): a page naming one is
-# never rendered in auto mode, even when its thread is empty (the adapter's answer stands).
-ADAPTED_WIDGETS: frozenset[str] = frozenset()
+# never rendered, even when its thread is empty (the adapter's answer stands).
+ADAPTED_WIDGETS: frozenset[str] = frozenset(ADAPTERS)
 # The prefix of ``comments_source`` for a thread read from the rendered DOM.
 RENDERED = "rendered:"
 # Request meta: the article waiting for its rendered page.

@@ -19,6 +19,7 @@ MODULES = {
     "zstandard": "zstandard",
     "warcio": "warcio",
     "datasette": "datasette",
+    "nh3": "nh3",
 }
 
 

@@ -248,3 +248,9 @@ def test_a_widget_that_waits_to_be_seen_is_scrolled_into_view(tmp_path: Path) ->
         assert site.fetched("/api/thread") == 1
     assert _sources(db) == {"news/lazy/": "rendered:script"}
     assert [row[0] for row in _comments(db, "/news/lazy/")] == [c[0] for c in THREAD]
+
+
+def test_widgets_read_by_an_adapter_are_never_rendered() -> None:
+    for name in ("isso", "remark42", "waline", "commento"):
+        assert should_render("auto", _article(name)) is None
+        assert should_render("always", _article(name)) is None

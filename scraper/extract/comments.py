@@ -146,6 +146,9 @@ _WIDGETS: list[tuple[str, re.Pattern[str]]] = [
         ("cackle", r"^mc-container$|cackle\.me"),
         ("hypercomments", r"hypercomments"),
         ("remark42", r"^remark42$|remark42"),
+        # read through their APIs: scraper/extract/widgets/
+        ("isso", r"^isso-thread$"),
+        ("waline", r"^waline$|@waline/"),
     ]
 ]
 # a literal every match of the widget's pattern contains (lower case)
@@ -167,6 +170,8 @@ _WIDGET_HINTS: dict[str, tuple[str, ...]] = {
     "cackle": ("mc-container", "cackle.me"),
     "hypercomments": ("hypercomments",),
     "remark42": ("remark42",),
+    "isso": ("isso-thread",),
+    "waline": ("waline",),
 }
 # Every name ``comments_source`` gives a page whose thread a script loads.
 WIDGET_NAMES: frozenset[str] = frozenset([*(name for name, _ in _WIDGETS), SCRIPTED])

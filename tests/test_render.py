@@ -211,6 +211,7 @@ def test_the_rendered_page_s_thread_is_merged_into_the_article() -> None:
     assert isinstance(article, Article)
     assert article.comments_source == "rendered:script"
     assert article.comment_count == 5
+    assert article.sources["comments"] == article.sources["comment_count"] == "rendered:script"
     assert [
         (c.comment_id, c.parent_id, c.author, c.published_at, c.text) for c in article.comments
     ] == list(THREAD)
@@ -254,3 +255,20 @@ def test_widgets_read_by_an_adapter_are_never_rendered() -> None:
     for name in ("isso", "remark42", "waline", "commento"):
         assert should_render("auto", _article(name)) is None
         assert should_render("always", _article(name)) is None
+
+
+def test_a_crawl_without_rendering_leaves_a_rendered_thread_in_place(tmp_path: Path) -> None:
+    _browser_or_fail()
+    db = tmp_path / "archive.db"
+    with serve_render_site() as site:
+        start = f"{site.origin}/news/scripted/"
+        run_crawl(start, db, settings={"ARCHIVE_RENDER": "auto"})
+        run_crawl(start, db, "full=1")
+        assert site.fetched("/news/scripted/") == 3  # plain, rendered, plain again
+    assert _sources(db)["news/scripted/"] == "script"  # what the page's HTML says now
+    rows = db_rows(
+        db,
+        "select comment_id, removed_at from comments where article_url like '%/scripted/' "
+        "order by position",
+    )
+    assert [(row[0], row[1]) for row in rows] == [(c[0], None) for c in THREAD]

@@ -103,10 +103,13 @@ class RenderRoutes:
                 response_tree(response), article.url, self.profile_for(article.url)
             )
             if thread.comments:
+                source = f"{RENDERED}{widget}"
                 article.comments = thread.comments
-                article.comments_source = f"{RENDERED}{widget}"
+                article.comments_source = source
+                article.sources["comments"] = source
                 if thread.comment_count is not None:
                     article.comment_count = thread.comment_count
+                    article.sources["comment_count"] = source
         yield from self._finish_article(article, origin)
 
     def on_render_error(self, failure: Failure) -> Iterator[Any]:

@@ -36,11 +36,15 @@ if TYPE_CHECKING:
     from ..extract.profiles import Profile
     from ..items import Article
 
-# How long the browser waits for the page and for its thread to appear (milliseconds).
+# How long the browser waits for the page to load and go quiet (milliseconds), where the
+# settings do not say (scraper/settings.py: ARCHIVE_RENDER_TIMEOUT).
 DEFAULT_TIMEOUT_MS = 15000
 
 
 class RenderRoutes:
+    """A mixin of :class:`scraper.spiders.articles.ArticlesSpider`: see the module
+    docstring. Built outside a crawl (the routing tests, reparse), rendering is off."""
+
     render_mode: str = "off"
     render_timeout_ms: int = DEFAULT_TIMEOUT_MS
 

@@ -95,7 +95,9 @@ class ArchivePipeline:
     def _response_received(self, response: Response, request: Request, spider: Any) -> None:
         """Keep every fetched response (after redirects and decompression) as a raw
         capture; a 404/410 answer for an archived article marks it removed."""
-        if self.writer is None:
+        if self.writer is None or request.meta.get("playwright"):
+            # A page rendered in the browser (ARCHIVE_RENDER) is not what the server sent:
+            # the capture of its plain fetch stays the page's record (docs/comments.md).
             return
         capture = response_capture(response, request)
         try:

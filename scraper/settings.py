@@ -88,4 +88,14 @@ ARCHIVE_REVISIT = "1d:0,7d:1d,30d:7d,*:30d"
 # schedule); empty: the clock.
 ARCHIVE_NOW = ""
 
+# Comment threads that only a script widget loads, read from the page rendered in a
+# headless browser (scraper/render.py, docs/comments.md): "off", "auto" (pages with a
+# detected widget no adapter reads) or "always" (every article page without comments).
+# On, requests marked for the browser go through scrapy-playwright; the rest do not.
+ARCHIVE_RENDER = "off"
+# Debian's chromium (Playwright's own browsers are not needed).
+ARCHIVE_RENDER_BROWSER = "/usr/bin/chromium"
+# Milliseconds the browser waits for the page and for its thread to appear.
+ARCHIVE_RENDER_TIMEOUT = 15000
+
 FEED_EXPORT_ENCODING = "utf-8"

@@ -41,8 +41,10 @@ from ..extract.profiles import Profile, ProfileError, load_profile, load_profile
 from ..extract.urls import canonicalize_url, host_of, strip_tracking
 from ..extract.widgets import WidgetRef, detect_widget
 from ..items import Article
+from ..render import RenderSettingError
 from .departures import Departures
 from .planned import DIRECTION_REL, PlannedRoutes
+from .rendered import RenderRoutes
 from .responses import response_index, response_tree
 from .widgets import WidgetRoutes
 
@@ -105,7 +107,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class ArticlesSpider(WidgetRoutes, PlannedRoutes, scrapy.Spider):
+class ArticlesSpider(WidgetRoutes, RenderRoutes, PlannedRoutes, scrapy.Spider):
     name = "articles"
 
     def __init__(
@@ -173,7 +175,8 @@ class ArticlesSpider(WidgetRoutes, PlannedRoutes, scrapy.Spider):
             folder = crawler.settings.get("ARCHIVE_PROFILES")
             if folder:
                 spider.profiles = load_profiles(folder)
-        except (SpiderArgumentError, ProfileError) as exc:
+            spider._open_render(crawler.settings)
+        except (SpiderArgumentError, ProfileError, RenderSettingError) as exc:
             _report_start_error(exc)
             raise
         spider._open_plan(crawler)  # the archive's lock and frontier, before any request
@@ -354,6 +357,10 @@ class ArticlesSpider(WidgetRoutes, PlannedRoutes, scrapy.Spider):
             state.article.comments = merge_comment_pages(state.threads)
         if state.widget is not None and not state.article.comments:
             yield from self._read_widget(state.widget, state.article, state.origin)
+            return
+        render = self._render_request(state.article, state.origin)  # ARCHIVE_RENDER
+        if render is not None:
+            yield render
             return
         yield from self._finish_article(state.article, state.origin)
 

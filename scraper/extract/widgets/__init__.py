@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from . import isso
+from . import isso, remark42
 from .base import (
     Adapter,
     WidgetFormatError,
@@ -29,7 +29,13 @@ __all__ = [
     "merge_widget_pages",
 ]
 
-ADAPTERS: dict[str, Adapter] = {a.name: a for a in (isso.ADAPTER,)}
+ADAPTERS: dict[str, Adapter] = {
+    a.name: a
+    for a in (
+        isso.ADAPTER,
+        remark42.ADAPTER,
+    )
+}
 
 
 def detect_widget(tree: HtmlElement, url: str) -> WidgetRef | None:

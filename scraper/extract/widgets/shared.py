@@ -1,0 +1,78 @@
+"""Small readers the JSON adapters share: an answer's JSON, a date string as UTC, a
+string field, a setting in an inline script's configuration object."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from lxml.html import HtmlElement
+
+from .base import WidgetFormatError
+
+# how far past its holder a setting is looked for (one configuration object)
+_REACH = 4000
+
+
+def load_json(body: bytes, widget: str) -> Any:
+    """The answer as JSON, or :class:`WidgetFormatError` naming the widget."""
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise WidgetFormatError(f"{widget}'s answer is not JSON: {exc}") from exc
+
+
+def iso_utc(value: object) -> str | None:
+    """An ISO 8601 / RFC 3339 time (``Z`` or an offset; a time without one is taken as
+    UTC) as an ISO 8601 UTC time to the second."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    # Python before 3.11 reads at most 6 digits of a fraction; Go writes up to 9
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def millis_iso(value: object) -> str | None:
+    """A Unix time in milliseconds as an ISO 8601 UTC time to the second."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return datetime.fromtimestamp(value / 1000, UTC).isoformat(timespec="seconds")
+
+
+def text_field(item: dict[str, Any], name: str) -> str | None:
+    """A string field, stripped; None when absent, not a string or empty."""
+    value = item.get(name)
+    if not isinstance(value, str):
+        return None
+    return value.strip() or None
+
+
+def script_setting(tree: HtmlElement, holder: str, name: str) -> str | None:
+    """``name``'s string value in the object literal an inline script gives ``holder``
+    (``var remark_config = {host: "…"}``, ``Waline.init({serverURL: '…'})``): the first
+    ``name: "value"`` (key quoted or not, either quote) after ``holder`` in a script."""
+    key = re.compile(
+        r"""(?:^|[\s{,])["']?""" + re.escape(name) + r"""["']?\s*:\s*(["'`])(.*?)\1""", re.S
+    )
+    for script in tree.iter("script"):
+        if script.get("src"):
+            continue
+        code = script.text or ""
+        at = code.find(holder)
+        if at < 0:
+            continue
+        found = key.search(code[: at + len(holder) + _REACH], at + len(holder))
+        if found:
+            return found.group(2).strip()
+    return None

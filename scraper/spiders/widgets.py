@@ -100,8 +100,14 @@ class WidgetRoutes:
 
     def _next_widget_page(self, wait: WidgetThread) -> Iterator[Any]:
         if wait.queue:
+            url = wait.queue.pop(0)
+            adapter = ADAPTERS[wait.ref.adapter]
+            body = adapter.request_body(wait.ref, url) if adapter.request_body else None
             yield scrapy.Request(
-                wait.queue.pop(0),
+                url,
+                method="GET" if body is None else "POST",
+                body=body,
+                headers=None if body is None else {"Content-Type": adapter.request_type},
                 callback=self.parse_widget_page,
                 errback=self.on_widget_error,
                 meta={WIDGET_META: wait},

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from . import isso, remark42
+from . import commento, isso, remark42
 from .base import (
     Adapter,
     WidgetFormatError,
@@ -34,6 +34,7 @@ ADAPTERS: dict[str, Adapter] = {
     for a in (
         isso.ADAPTER,
         remark42.ADAPTER,
+        commento.ADAPTER,
     )
 }
 

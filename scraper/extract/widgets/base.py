@@ -4,7 +4,8 @@ the rendering of a comment's HTML to text, and the merge of a thread's answers.
 An adapter is three pure functions (no network, no clock): ``detect(tree, url)`` finds
 the widget's API and this page's thread in the page, ``first_request(ref)`` is the URL of
 the thread's first API page, and ``parse(body, ref, url)`` reads one API answer into
-comments, the further API URLs the thread needs, and the count the widget states.
+comments, the further API URLs the thread needs, and the count the widget states. A
+widget asked by POST also gives ``request_body(ref, url)``, the body the embed sends.
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ class Adapter:
     detect: Callable[[HtmlElement, str], WidgetRef | None]
     first_request: Callable[[WidgetRef], str]
     parse: Callable[[bytes, WidgetRef, str], WidgetPage]
+    # a widget whose API is asked by POST: the body the embed sends for that API URL
+    # (the request then is a POST with ``request_type``); None asks by GET
+    request_body: Callable[[WidgetRef, str], bytes | None] | None = None
+    request_type: str = "application/json"
 
 
 def timestamp_iso(value: float | int | str | None) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from . import commento, isso, remark42
+from . import commento, isso, remark42, waline
 from .base import (
     Adapter,
     WidgetFormatError,
@@ -35,6 +35,7 @@ ADAPTERS: dict[str, Adapter] = {
         isso.ADAPTER,
         remark42.ADAPTER,
         commento.ADAPTER,
+        waline.ADAPTER,
     )
 }
 

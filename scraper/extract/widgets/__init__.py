@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from . import commento, isso, remark42, waline
+from . import commento, coral, isso, remark42, waline
 from .base import (
     Adapter,
     WidgetFormatError,
@@ -36,6 +36,7 @@ ADAPTERS: dict[str, Adapter] = {
         remark42.ADAPTER,
         commento.ADAPTER,
         waline.ADAPTER,
+        coral.ADAPTER,
     )
 }
 

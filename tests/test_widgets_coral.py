@@ -371,3 +371,137 @@ def test_a_refusing_coral_server_leaves_the_thread_partial(
     assert row and row[0]["comments_source"] == "partial"
     after = db_rows(db, "select comment_id from comments where removed_at is null")
     assert len(after) == len(before)
+
+
+# -- Coral Talk 4 ------------------------------------------------------------------------
+
+
+def talk4_embed(root: str, settings: str = "") -> str:
+    """Talk 4's install snippet: the render call in the embed script's onload."""
+    return (
+        '<div id="coral_talk_stream"></div>\n'
+        f'<script src="{root}/static/embed.js" async onload="\n'
+        "  Coral.Talk.render(document.getElementById('coral_talk_stream'), {\n"
+        f"    talk: '{root}/'{settings}\n  }});\n\"></script>"
+    )
+
+
+def test_detect_talk4_snippets() -> None:
+    head = '<link rel="canonical" href="https://news.example.org/2026/03/budget/">'
+    ref = detect_widget(fromstring(_page(talk4_embed("https://talk.example.net"), head)), PAGE)
+    assert ref is not None
+    assert (ref.api_base, ref.thread, ref.option("api"), ref.option("by")) == (
+        "https://talk.example.net/",
+        "https://news.example.org/2026/03/budget/",
+        "4",
+        "url",
+    )
+    assert adapter.first_request(ref) == "https://talk.example.net/api/v1/graph/ql"
+    body = json.loads(adapter.request_body(ref, adapter.first_request(ref)))
+    assert "asset(id: $id, url: $url)" in body["query"]
+    assert body["variables"] == {
+        "limit": 50,
+        "cursor": None,
+        "url": "https://news.example.org/2026/03/budget/",
+    }
+    # the settings built before the call, the asset named by its id
+    inline = (
+        '<section id="talk-here"></section><script>var config = {asset_id: "a-77", '
+        "talk: 'https://talk.example.net/', lazy: false};\n"
+        "Coral.Talk.render(document.getElementById('talk-here'), config);</script>"
+    )
+    by_id = detect_widget(fromstring(_page(inline)), PAGE)
+    assert by_id is not None and (by_id.thread, by_id.option("by")) == ("a-77", "id")
+    assert detect_widget(fromstring(_page(inline.replace('talk-here"', 'x"'))), PAGE) is None
+
+
+def talk4_route(threads: list[SeededThread]) -> object:
+    """Talk 4's ``asset(url|id) { totalCommentCount comments(query) }`` and
+    ``comments(query: {parent_id})``, ``limit`` a page with an offset cursor."""
+    by_key = {t.key: t for t in threads}
+    by_comment = {c.id: (t, c) for t in threads for c in t.comments}
+
+    def connection(
+        thread: SeededThread, items: list[Seeded], limit: int, cursor: str | None
+    ) -> object:
+        start = _offset(cursor)
+        shown = items[start : start + limit]
+        return {
+            "hasNextPage": start + limit < len(items),
+            "endCursor": _cursor(start + len(shown)) if shown else None,
+            "nodes": [
+                {
+                    "id": c.id,
+                    "body": c.html,
+                    "created_at": c.created.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                    "replyCount": len(thread.replies(c.id)),
+                    "user": {"username": c.author},
+                }
+                for c in shown
+            ],
+        }  # fmt: skip
+
+    def route(method: str, path: str, query: dict[str, str], body: bytes) -> tuple[int, object]:
+        if method != "POST" or path != "/api/v1/graph/ql":
+            return 404, {"errors": [{"message": "not found"}]}
+        asked = json.loads(body)
+        q, v = asked["query"], asked["variables"]
+        limit, cursor = int(v["limit"]), v.get("cursor")
+        if "asset(" in q:
+            thread = by_key.get(v.get("url") or v.get("id"))
+            if thread is None:
+                return 200, {"data": {"asset": None}}
+            tops = sorted(thread.top(), key=lambda c: c.created)
+            asset = {
+                "id": thread.path,
+                "totalCommentCount": len(thread.comments),
+                "comments": connection(thread, tops, limit, cursor),
+            }
+            return 200, {"data": {"asset": asset}}
+        thread, parent = by_comment[v["parent"]]
+        kids = sorted(thread.replies(parent.id), key=lambda c: c.created)
+        return 200, {"data": {"comments": connection(thread, kids, limit, cursor)}}
+
+    return route
+
+
+def test_crawl_archives_every_talk4_thread(tmp_path: Path) -> None:
+    site_port = free_port()
+    site = f"http://127.0.0.1:{site_port}"
+    threads = [
+        seed_thread(
+            f"/news/part-{i + 1}/",
+            "asset-2" if i == 1 else f"{site}/news/part-{i + 1}/",
+            n_top,
+            seed=120 + i,
+            make_id=lambda n, i=i: f"{i}-{n:04d}",
+        )
+        for i, n_top in enumerate([55, 6])
+    ]
+    for thread in threads:  # Talk 4 shows no deleted comments
+        for c in thread.comments:
+            c.deleted = False
+    with json_server(talk4_route(threads)) as server:
+        root = server.base.rstrip("/")
+        pages = [
+            (threads[0].path, talk4_embed(root)),
+            (threads[1].path, talk4_embed(root, ",\n    asset_id: 'asset-2'")),
+        ]
+        urls = write_site(tmp_path / "site", site, pages)
+        with serve(tmp_path / "site", site_port):
+            db = tmp_path / "archive.db"
+            result = run_crawl(urls[0], db)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for url, thread in zip(urls, threads, strict=True):
+        rows = db_rows(
+            db,
+            "select comment_id, parent_id, author, published_at, text, depth "
+            f"from comments where article_url = '{url}' order by position",
+        )
+        assert [tuple(r) for r in rows] == _expected(thread), url
+        article = db_rows(
+            db, f"select comments_source, comment_count from articles where canonical_url = '{url}'"
+        )
+        assert article and tuple(article[0]) == ("coral", len(thread.comments)), url
+    cursors = [json.loads(b)["variables"].get("cursor") for m, _, b in server.asked if m == "POST"]
+    assert any(cursors)  # the 55-comment asset's second page

@@ -25,11 +25,21 @@ request is for (``?parent=ID&after=CURSOR``): the spider keys requests by URL, C
 reads the POST body. Coral's own embed sends persisted query ids, not query text; a
 server that refuses raw queries (Coral in production without its reduced-security mode)
 answers ``errors``, and the thread is then partial.
+
+Coral Talk 4 (the older embed: ``Coral.Talk.render(document.getElementById(
+"coral_talk_stream"), {talk: "https://talk.example.com/", asset_id, asset_url})``) has
+its own schema (``graph/typeDefs.graphql`` of Talk 4): ``RootQuery.asset(id, url)`` with
+``Asset.comments(query: {limit, cursor, sortOrder, sortBy})`` (top level) and
+``Asset.totalCommentCount``, ``RootQuery.comments(query: {parent_id, …})`` for replies,
+``Comment.{id, body, created_at, replyCount, user {username}}``, ``CommentConnection.
+{nodes, hasNextPage, endCursor}``; its client sent query text, at ``TALK/api/v1/graph/ql``
+(the path is inferred from the Talk 4 client, not from a document).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -38,7 +48,7 @@ from lxml.html import HtmlElement
 from ...items import Comment
 from ..urls import absolute_url
 from .base import Adapter, WidgetFormatError, WidgetPage, WidgetRef, html_text
-from .shared import iso_utc, load_json, script_setting, text_field
+from .shared import JS_COMMENT, iso_utc, load_json, script_setting, text_field
 
 NAME = "coral"
 _HOLDER = "createStreamEmbed"
@@ -57,12 +67,66 @@ REPLIES_QUERY = (
     f" replies(first: $first, orderBy: CREATED_AT_ASC, after: $after) {{ {_CONNECTION} }} }} }}"
 )
 
+_V4_FIELDS = "id body created_at replyCount user { username }"
+_V4_CONNECTION = f"hasNextPage endCursor nodes {{ {_V4_FIELDS} }}"
+_V4_ORDER = "sortOrder: ASC, sortBy: CREATED_AT"
+V4_ASSET_QUERY = (
+    "query ArchiveAsset($id: ID, $url: String, $limit: Int!, $cursor: Cursor) {"
+    " asset(id: $id, url: $url) { id totalCommentCount"
+    f" comments(query: {{limit: $limit, cursor: $cursor, {_V4_ORDER}}}) {{ {_V4_CONNECTION} }} }} }}"
+)
+V4_REPLIES_QUERY = (
+    "query ArchiveReplies($parent: ID!, $limit: Int!, $cursor: Cursor) {"
+    f" comments(query: {{parent_id: $parent, limit: $limit, cursor: $cursor, {_V4_ORDER}}})"
+    f" {{ {_V4_CONNECTION} }} }}"
+)
+_V4_RENDER = re.compile(r"Talk\.render\(\s*document\.getElementById\(\s*(['\"])(.+?)\1")
+_V4_KEY = r"""(?:^|[\s{{,])["']?{name}["']?\s*:\s*(["'])(.*?)\1"""
+
+
+def _talk4(tree: HtmlElement, url: str) -> WidgetRef | None:
+    """Coral Talk 4: ``Coral.Talk.render(element, {talk: ROOT, …})`` in an inline script or
+    the embed script's ``onload`` (the settings may be an object built before the call,
+    in the same script)."""
+    for script in tree.iter("script"):
+        # the install snippet calls it from the embed script's onload attribute
+        code = JS_COMMENT.sub("", (script.text or "") + "\n" + (script.get("onload") or ""))
+        if "Talk.render(" not in code:
+            continue
+        settings = {}
+        for name in ("talk", "asset_id", "asset_url"):
+            found = re.search(_V4_KEY.format(name=name), code)
+            settings[name] = found.group(2).strip() if found else ""
+        holder = _V4_RENDER.search(code)
+        element = holder.group(2) if holder else "coral_talk_stream"
+        if not settings["talk"] or not tree.xpath("//*[@id=$id]", id=element):
+            continue
+        api = absolute_url(url, settings["talk"].rstrip("/") + "/")
+        if api is None or not api.startswith(("http://", "https://")):
+            continue
+        if settings["asset_id"]:
+            return WidgetRef(NAME, api, settings["asset_id"], url, (("api", "4"), ("by", "id")))
+        story = settings["asset_url"] or _page_story(tree, url)
+        return WidgetRef(NAME, api, story, url, (("api", "4"), ("by", "url")))
+    return None
+
+
+def _page_story(tree: HtmlElement, url: str) -> str:
+    """The page's canonical URL, else its address without the fragment."""
+    canonical = tree.xpath("//link[@rel='canonical']/@href")
+    found = absolute_url(url, canonical[0].strip()) if canonical else None
+    if found:
+        return found
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+
 
 def detect(tree: HtmlElement, url: str) -> WidgetRef | None:
-    """Coral on this page: ``createStreamEmbed`` with a ``rootURL`` and its element."""
+    """Coral on this page: ``createStreamEmbed`` with a ``rootURL`` and its element, or
+    Talk 4's ``Coral.Talk.render`` with a ``talk`` root."""
     root = script_setting(tree, _HOLDER, "rootURL")
     if not root:
-        return None
+        return _talk4(tree, url)
     holder = script_setting(tree, _HOLDER, "id") or "coral_thread"
     if not tree.xpath("//*[@id=$id]", id=holder):
         return None
@@ -72,19 +136,14 @@ def detect(tree: HtmlElement, url: str) -> WidgetRef | None:
     story_id = script_setting(tree, _HOLDER, "storyID")
     if story_id:
         return WidgetRef(NAME, api, story_id, url, (("by", "id"),))
-    story_url = script_setting(tree, _HOLDER, "storyURL")
-    if not story_url:
-        canonical = tree.xpath("//link[@rel='canonical']/@href")
-        story_url = absolute_url(url, canonical[0].strip()) if canonical else None
-    if not story_url:
-        parts = urlsplit(url)
-        story_url = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+    story_url = script_setting(tree, _HOLDER, "storyURL") or _page_story(tree, url)
     return WidgetRef(NAME, api, story_url, url, (("by", "url"),))
 
 
 def _url(ref: WidgetRef, **params: str | None) -> str:
     query = urlencode([(k, v) for k, v in params.items() if v])
-    return f"{ref.api_base}api/graphql" + (f"?{query}" if query else "")
+    path = "api/v1/graph/ql" if ref.option("api") == "4" else "api/graphql"
+    return f"{ref.api_base}{path}" + (f"?{query}" if query else "")
 
 
 def first_request(ref: WidgetRef) -> str:
@@ -94,6 +153,8 @@ def first_request(ref: WidgetRef) -> str:
 def request_body(ref: WidgetRef, url: str) -> bytes:
     """The GraphQL query for the page ``url`` stands for."""
     asked = dict(parse_qsl(urlsplit(url).query))
+    if ref.option("api") == "4":
+        return _talk4_body(ref, asked)
     variables: dict[str, Any] = {"first": _PAGE_SIZE, "after": asked.get("after")}
     if asked.get("parent"):
         variables["parent"] = asked["parent"]
@@ -102,6 +163,25 @@ def request_body(ref: WidgetRef, url: str) -> bytes:
         variables["id" if ref.option("by") == "id" else "url"] = ref.thread
         body = {"query": STORY_QUERY, "variables": variables}
     return json.dumps(body).encode("utf-8")
+
+
+def _talk4_body(ref: WidgetRef, asked: dict[str, str]) -> bytes:
+    variables: dict[str, Any] = {"limit": _PAGE_SIZE, "cursor": asked.get("after")}
+    if asked.get("parent"):
+        variables["parent"] = asked["parent"]
+        body = {"query": V4_REPLIES_QUERY, "variables": variables}
+    else:
+        variables["id" if ref.option("by") == "id" else "url"] = ref.thread
+        body = {"query": V4_ASSET_QUERY, "variables": variables}
+    return json.dumps(body).encode("utf-8")
+
+
+def _talk4_node(node: Any) -> Any:
+    """A Talk 4 comment in the shape of a current one."""
+    if not isinstance(node, dict):
+        return node
+    user = node.get("user")
+    return {**node, "createdAt": node.get("created_at"), "author": user}
 
 
 def _comment(node: Any, parent: str | None) -> Comment:
@@ -140,6 +220,8 @@ def parse(body: bytes, ref: WidgetRef, url: str) -> WidgetPage:
         raise WidgetFormatError("Coral's answer has no data")
     asked = dict(parse_qsl(urlsplit(url).query))
     parent = asked.get("parent") or None
+    if ref.option("api") == "4":
+        return _talk4_page(result, ref, asked, parent)
     page = WidgetPage()
     if parent is None:
         story = result.get("story")
@@ -158,6 +240,14 @@ def parse(body: bytes, ref: WidgetRef, url: str) -> WidgetPage:
         if not isinstance(comment, dict):
             raise WidgetFormatError("Coral's comment is missing")
         nodes, info = _connection(comment.get("replies"))
+    _read(page, ref, parent, nodes, info)
+    return page
+
+
+def _read(
+    page: WidgetPage, ref: WidgetRef, parent: str | None, nodes: list[Any], info: dict[str, Any]
+) -> None:
+    """A page of comments: each read, its replies asked for, the next page asked for."""
     if info.get("hasNextPage") is True and text_field(info, "endCursor"):
         page.next_requests.append(_url(ref, parent=parent, after=info["endCursor"]))
     for node in nodes:
@@ -166,6 +256,28 @@ def parse(body: bytes, ref: WidgetRef, url: str) -> WidgetPage:
         count = node.get("replyCount")
         if isinstance(count, int) and count > 0:
             page.next_requests.append(_url(ref, parent=comment.comment_id))
+
+
+def _talk4_page(
+    result: dict[str, Any], ref: WidgetRef, asked: dict[str, str], parent: str | None
+) -> WidgetPage:
+    page = WidgetPage()
+    if parent is None:
+        asset = result.get("asset")
+        if asset is None:
+            page.stated_count = 0 if "after" not in asked else None
+            return page
+        if not isinstance(asset, dict):
+            raise WidgetFormatError("Coral's asset is not an object")
+        connection = asset.get("comments")
+        if "after" not in asked and isinstance(asset.get("totalCommentCount"), int):
+            page.stated_count = asset["totalCommentCount"]
+    else:
+        connection = result.get("comments")
+    if not isinstance(connection, dict) or not isinstance(connection.get("nodes"), list):
+        raise WidgetFormatError("Coral's comments is not a connection")
+    nodes = [_talk4_node(n) for n in connection["nodes"]]
+    _read(page, ref, parent, nodes, connection)
     return page
 
 

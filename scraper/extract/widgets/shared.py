@@ -16,7 +16,7 @@ from .base import WidgetFormatError
 _REACH = 4000
 # JavaScript comments (embed snippets ship settings commented out); a "//" after a
 # colon, quote or word character is part of an address, not a comment
-_JS_COMMENT = re.compile(r"/\*.*?\*/|(?<![:\"'\w\\])//[^\n]*", re.S)
+JS_COMMENT = re.compile(r"/\*.*?\*/|(?<![:\"'\w\\])//[^\n]*", re.S)
 
 
 def load_json(body: bytes, widget: str) -> Any:
@@ -71,7 +71,7 @@ def script_setting(tree: HtmlElement, holder: str, name: str) -> str | None:
     for script in tree.iter("script"):
         if script.get("src"):
             continue
-        code = _JS_COMMENT.sub("", script.text or "")
+        code = JS_COMMENT.sub("", script.text or "")
         at = code.find(holder)
         if at < 0:
             continue

@@ -61,21 +61,29 @@ def text_field(item: dict[str, Any], name: str) -> str | None:
     return value.strip() or None
 
 
-def script_setting(tree: HtmlElement, holder: str, name: str) -> str | None:
-    """``name``'s string value in the object literal an inline script gives ``holder``
-    (``var remark_config = {host: "…"}``, ``Waline.init({serverURL: '…'})``): the first
-    ``name: "value"`` (key quoted or not, either quote) after ``holder`` in a script."""
+def code_setting(code: str, holder: str, name: str) -> str | None:
+    """``name``'s string value in the object literal ``code`` gives ``holder``: the first
+    ``name: "value"`` (key quoted or not, either quote) after ``holder``, comments left
+    out."""
+    code = JS_COMMENT.sub("", code)
+    at = code.find(holder)
+    if at < 0:
+        return None
     key = re.compile(
         r"""(?:^|[\s{,])["']?""" + re.escape(name) + r"""["']?\s*:\s*(["'`])(.*?)\1""", re.S
     )
+    found = key.search(code[: at + len(holder) + _REACH], at + len(holder))
+    return found.group(2).strip() if found else None
+
+
+def script_setting(tree: HtmlElement, holder: str, name: str) -> str | None:
+    """``name``'s string value in the object literal an inline script gives ``holder``
+    (``var remark_config = {host: "…"}``, ``Waline.init({serverURL: '…'})``), in the first
+    inline script that has one."""
     for script in tree.iter("script"):
         if script.get("src"):
             continue
-        code = JS_COMMENT.sub("", script.text or "")
-        at = code.find(holder)
-        if at < 0:
-            continue
-        found = key.search(code[: at + len(holder) + _REACH], at + len(holder))
-        if found:
-            return found.group(2).strip()
+        value = code_setting(script.text or "", holder, name)
+        if value is not None:
+            return value
     return None

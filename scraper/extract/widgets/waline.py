@@ -34,7 +34,7 @@ from lxml.html import HtmlElement
 from ...items import Comment
 from ..urls import absolute_url
 from .base import Adapter, WidgetFormatError, WidgetPage, WidgetRef, html_text
-from .shared import iso_utc, load_json, millis_iso, script_setting, text_field
+from .shared import code_setting, iso_utc, load_json, millis_iso, text_field
 
 NAME = "waline"
 _DEFAULT_PAGE_SIZE = 10
@@ -69,8 +69,8 @@ def detect(tree: HtmlElement, url: str) -> WidgetRef | None:
         or "waline" not in (code + "".join(s.get("src") or "" for s in tree.iter("script"))).lower()
     ):
         return None
-    server = script_setting(tree, "init(", "serverURL")
-    selector = script_setting(tree, "init(", "el") or "#waline"
+    server = code_setting(code, "init(", "serverURL")
+    selector = code_setting(code, "init(", "el") or "#waline"
     if not server or not selector.startswith("#"):
         return None
     if not tree.xpath("//*[@id=$id]", id=selector[1:]):
@@ -78,7 +78,7 @@ def detect(tree: HtmlElement, url: str) -> WidgetRef | None:
     api = absolute_url(url, server.rstrip("/") + "/")
     if api is None or not api.startswith(("http://", "https://")):
         return None
-    thread = script_setting(tree, "init(", "path") or urlsplit(url).path or "/"
+    thread = code_setting(code, "init(", "path") or urlsplit(url).path or "/"
     size = _PAGE_SIZE.search(code)
     page_size = min(int(size.group(1)), _MAX_PAGE_SIZE) if size else _DEFAULT_PAGE_SIZE
     major = _client_major(tree, code)

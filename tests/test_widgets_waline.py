@@ -19,6 +19,7 @@ from scraper.extract.widgets import WidgetFormatError, WidgetRef, detect_widget,
 from scraper.extract.widgets import waline as adapter
 from tests.crawling import db_rows, run_crawl
 from tests.generated_sites import free_port, serve
+from tests.waline_server import waline_available, waline_server
 from tests.widget_servers import (
     JsonServer,
     Seeded,
@@ -377,3 +378,56 @@ def test_a_failed_waline_page_leaves_the_thread_partial(
     assert row[0]["comment_count"] == len(thread.comments)  # the first page stated it
     after = db_rows(db, "select comment_id from comments where removed_at is null")
     assert len(after) == len(before)
+
+
+# -- against a real Waline server (@waline/vercel from npm) ------------------------------
+
+# the Markdown commenters wrote, where it differs from the text a reader sees
+_MARKDOWN = {
+    "This is really important & overdue.": "This is *really* important & overdue.",
+    "Correction: the vote was on Tuesday.": "**Correction**: the vote was on Tuesday.",
+}
+
+
+@pytest.mark.skipif(
+    not waline_available(), reason="@waline/vercel is not installed (npm install --prefix .waline)"
+)
+def test_crawl_against_a_real_waline_server(tmp_path: Path) -> None:
+    site_port = free_port()
+    site = f"http://127.0.0.1:{site_port}"
+    threads = [
+        seed_thread(
+            f"/news/part-{i + 1}/",
+            f"/news/part-{i + 1}/",
+            n_top,
+            seed=140 + i,
+            make_id=lambda n, i=i: str(1000 * (i + 1) + n),
+        )
+        for i, n_top in enumerate([12, 4])
+    ]
+    for thread in threads:  # Waline deletes a comment with its replies: none shown deleted
+        for c in thread.comments:
+            c.deleted = False
+    markdown = {c.id: _MARKDOWN.get(c.text, c.text) for t in threads for c in t.comments}
+    with waline_server(tmp_path, threads, markdown) as server:
+        api = server.base.rstrip("/")
+        pages = [
+            (threads[0].path, v3_embed(api, "\n    pageSize: 5,")),
+            (threads[1].path, v2_embed(api)),
+        ]
+        urls = write_site(tmp_path / "site", site, pages)
+        with serve(tmp_path / "site", site_port):
+            db = tmp_path / "archive.db"
+            result = run_crawl(urls[0], db)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for url, thread in zip(urls, threads, strict=True):
+        rows = db_rows(
+            db,
+            "select comment_id, parent_id, author, author_url, published_at, text, depth "
+            f"from comments where article_url = '{url}' order by position",
+        )
+        assert [tuple(r) for r in rows] == _expected(thread), url
+        article = db_rows(
+            db, f"select comments_source, comment_count from articles where canonical_url = '{url}'"
+        )
+        assert article and tuple(article[0]) == ("waline", len(thread.comments)), url

@@ -1,6 +1,8 @@
-"""The Waline adapter: found on pages (client v2 and v3 embeds), read from answers in
-the shapes Waline's server gives (v3 wrapped, v2 bare), and a whole ``scrapy crawl``
-against a local server speaking them, paginated as the server paginates."""
+"""More Waline cases (beside test_widgets_waline.py): client v2 and v3 embeds (v2 asks
+``/comment``, answered bare), integer ids of SQL storages, ``insertedAt`` dates, a crawl
+against a local server holding seeded threads that pages by 4, and a crawl against a
+real Waline server (``@waline/vercel`` from npm, skipped when it is not installed) holding
+a thread of 56 top-level comments (two pages) and one of 4."""
 
 from __future__ import annotations
 
@@ -66,17 +68,16 @@ def test_detect_a_v3_embed() -> None:
     )
     assert adapter.first_request(ref) == (
         "https://waline.example.net/api/comment?path=%2F2026%2F03%2Fbudget%2F"
-        "&pageSize=10&page=1&lang=en&sortBy=insertedAt_asc"
+        "&page=1&pageSize=50&sortBy=insertedAt_asc"
     )
 
 
-def test_detect_a_v2_embed_with_path_and_page_size() -> None:
+def test_detect_a_v2_embed_asks_the_v2_route() -> None:
     html = _page(v2_embed("https://w.example.net/", "\n    path: '/p/7',\n    pageSize: 4,"))
     ref = detect_widget(fromstring(html), PAGE)
     assert ref is not None and ref.thread == "/p/7"
     assert adapter.first_request(ref) == (
-        "https://w.example.net/comment?path=%2Fp%2F7&pageSize=4&page=1&lang=en"
-        "&sortBy=insertedAt_asc"
+        "https://w.example.net/comment?path=%2Fp%2F7&page=1&pageSize=50&sortBy=insertedAt_asc"
     )
 
 
@@ -87,9 +88,7 @@ def test_no_element_or_no_server_is_no_widget() -> None:
     assert detect_widget(fromstring(no_server), PAGE) is None
 
 
-REF = WidgetRef(
-    "waline", "https://w.example.net/", "/a/", PAGE, (("page_size", "2"), ("route", "api/comment"))
-)
+REF = WidgetRef("waline", "https://w.example.net/", "/a/", PAGE, (("route", "api/comment"),))
 
 
 def _w(
@@ -120,7 +119,7 @@ def _w(
     return item  # fmt: skip
 
 
-def test_parse_a_v3_page_and_ask_for_the_others() -> None:
+def test_parse_a_v3_page_and_ask_for_the_next() -> None:
     data = {
         "page": 1,
         "totalPages": 3,
@@ -139,7 +138,7 @@ def test_parse_a_v3_page_and_ask_for_the_others() -> None:
     assert page.stated_count == 9
     assert [
         dict(x.split("=") for x in u.split("?")[1].split("&"))["page"] for u in page.next_requests
-    ] == ["2", "3"]
+    ] == ["2"]
     got = [
         (c.comment_id, c.parent_id, c.author, c.author_url, c.published_at, c.text, c.depth)
         for c in merge_widget_pages([page])
@@ -150,8 +149,8 @@ def test_parse_a_v3_page_and_ask_for_the_others() -> None:
         ("14", "13", "Cy", None, "2026-03-02T13:00:00+00:00", "Deeper", 3),
         ("12", None, "Di", None, "2026-03-02T12:00:00+00:00", "Two\nlines", 1),
     ]
-    # a later page states nothing and asks for nothing
-    later = adapter.parse(body, REF, REF.api_base + "api/comment?path=%2Fa%2F&page=2")
+    # the last page states nothing and asks for nothing
+    later = adapter.parse(body, REF, REF.api_base + "api/comment?path=%2Fa%2F&page=3")
     assert later.stated_count is None and later.next_requests == []
 
 
@@ -205,10 +204,11 @@ def _formatted(c: Seeded, root: Seeded | None) -> dict[str, object]:
     return item
 
 
-def waline_route(threads: list[SeededThread]) -> object:
+def waline_route(threads: list[SeededThread], max_size: int | None = None) -> object:
     """``getCommentList`` of Waline's server: ``pageSize`` top-level comments a page (by
-    time), every reply under its top-level comment as ``children`` (newest first, as the
-    server reverses them), wrapped for ``/api/comment``, bare for ``/comment``."""
+    time; at most ``max_size``, a server limiting its pages), every reply under its
+    top-level comment as ``children`` (newest first, as the server reverses them), wrapped
+    for ``/api/comment``, bare for ``/comment``."""
     by_path = {t.key: t for t in threads}
 
     def route(method: str, path: str, query: dict[str, str], body: bytes) -> tuple[int, object]:
@@ -216,6 +216,7 @@ def waline_route(threads: list[SeededThread]) -> object:
             return 404, {"errno": 404, "errmsg": "not found"}
         thread = by_path.get(query.get("path", ""), SeededThread("", ""))
         page, size = int(query.get("page", "1")), int(query.get("pageSize", "10"))
+        size = min(size, max_size or size)
         tops = sorted(thread.top(), key=lambda c: c.created)
         if query.get("sortBy") == "insertedAt_desc":
             tops.reverse()
@@ -247,6 +248,7 @@ class WalineSite(NamedTuple):
 
 
 TOPS = [9, 0, 3, 14]
+PAGE_LIMIT = 4  # the local server's largest page: 9 and 14 top-level comments take pages
 
 
 @pytest.fixture(scope="module")
@@ -264,7 +266,7 @@ def waline_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WalineSite
         )
         for i, n_top in enumerate(TOPS)
     ]
-    with json_server(waline_route(threads)) as server:
+    with json_server(waline_route(threads, PAGE_LIMIT)) as server:
         api = server.base.rstrip("/")
         pages = [
             (threads[0].path, v3_embed(api, "\n    pageSize: 4,")),
@@ -303,7 +305,7 @@ def _expected(thread: SeededThread) -> list[tuple[object, ...]]:
 
 
 def test_adapter_reads_every_page_from_the_server(waline_site: WalineSite) -> None:
-    thread, url = waline_site.threads[3], waline_site.urls[3]  # 14 top level, pages of 5
+    thread, url = waline_site.threads[3], waline_site.urls[3]  # 14 top level, pages of 4
     with urllib.request.urlopen(url, timeout=10) as answer:
         ref = detect_widget(fromstring(answer.read()), url)
     assert ref is not None and ref.adapter == "waline" and ref.thread == "/threads/four"
@@ -313,7 +315,7 @@ def test_adapter_reads_every_page_from_the_server(waline_site: WalineSite) -> No
         with urllib.request.urlopen(api, timeout=10) as answer:
             pages.append(adapter.parse(answer.read(), ref, api))
         queue.extend(pages[-1].next_requests)
-    assert len(pages) == 3
+    assert len(pages) == 4
     got = [
         (c.comment_id, c.parent_id, c.author, c.author_url, c.published_at, c.text, c.depth)
         for c in merge_widget_pages(pages)
@@ -354,7 +356,7 @@ def test_a_failed_waline_page_leaves_the_thread_partial(
     assert run_crawl(url, db, "max_articles=1").returncode == 0
     before = db_rows(db, "select comment_id from comments where removed_at is null")
     assert len(before) == len(thread.comments)
-    good = waline_route(waline_site.threads)
+    good = waline_route(waline_site.threads, PAGE_LIMIT)
 
     def flaky(method: str, path: str, query: dict[str, str], body: bytes) -> tuple[int, object]:
         if query.get("page") == "2":
@@ -390,7 +392,9 @@ _MARKDOWN = {
 
 
 @pytest.mark.skipif(
-    not waline_available(), reason="@waline/vercel is not installed (npm install --prefix .waline)"
+    not waline_available(),
+    reason="@waline/vercel is not installed (npm install --prefix .waline @waline/vercel@1.39.3,"
+    " or NEWSARCHIVE_WALINE=its directory)",
 )
 def test_crawl_against_a_real_waline_server(tmp_path: Path) -> None:
     site_port = free_port()
@@ -403,7 +407,7 @@ def test_crawl_against_a_real_waline_server(tmp_path: Path) -> None:
             seed=140 + i,
             make_id=lambda n, i=i: str(1000 * (i + 1) + n),
         )
-        for i, n_top in enumerate([12, 4])
+        for i, n_top in enumerate([56, 4])  # 56: two pages of the adapter's 50
     ]
     for thread in threads:  # Waline deletes a comment with its replies: none shown deleted
         for c in thread.comments:

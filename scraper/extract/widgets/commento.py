@@ -1,8 +1,9 @@
 """Commento (self-hosted, https://gitlab.com/commento/commento; the same client and API in
 its forks): a comment server whose script is served by the server itself.
 
-The page holds ``<div id="commento">`` and ``<script src="ORIGIN/js/commento.js">``;
-``data-page-id`` on the script names the thread, else the page's path
+The page holds ``<div id="commento">`` (``data-id-root`` on the script names another
+element) and ``<script src="ORIGIN/js/commento.js">``; ``data-page-id`` on the script
+names the thread, else the page's path
 (``parent.location.pathname``). The client POSTs to ``ORIGIN/api/comment/list``.
 
 **The format is inferred from Commento's source**, not from a running server:
@@ -18,6 +19,7 @@ The page holds ``<div id="commento">`` and ``<script src="ORIGIN/js/commento.js"
 One answer holds the whole thread, in no particular order (the client sorts it); an
 anonymous commenter's ``link`` is the string ``"undefined"``. The hosted service served
 its script from ``cdn.`` + its origin's host: a ``cdn.`` host is read as its origin's.
+A deleted comment (``"deleted": true``) is kept for its replies, without author or text.
 """
 
 from __future__ import annotations
@@ -47,12 +49,14 @@ CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 
 def detect(index: PageIndex, url: str) -> WidgetRef | None:
-    """Commento on this page: its ``#commento`` element and its script."""
-    if "commento" not in index.values("id"):
-        return None
+    """Commento on this page: its script and the element it fills (``#commento``, or the
+    one its ``data-id-root`` names)."""
+    ids = index.values("id")
     for script in index.tagged("script"):
         src = script.get("src")
         if not src or not _SCRIPT.search(src):
+            continue
+        if ((script.get("data-id-root") or "").strip() or "commento") not in ids:
             continue
         full = absolute_url(url, src)
         if full is None or not full.startswith(("http://", "https://")):
@@ -128,7 +132,9 @@ def parse(body: bytes, ref: WidgetRef, url: str) -> WidgetPage:
             raise WidgetFormatError("a Commento comment without a commentHex")
         parent = item.get("parentHex")
         parent_id = str(parent) if parent and parent != "root" else None
-        author, link = _person(commenters, item.get("commenterHex"))
+        deleted = item.get("deleted") is True
+        author, link = (None, None) if deleted else _person(commenters, item.get("commenterHex"))
+        html = item.get("html") if isinstance(item.get("html"), str) and not deleted else None
         stamp = item.get("creationDate")
         page.comments.append(
             Comment(
@@ -136,7 +142,7 @@ def parse(body: bytes, ref: WidgetRef, url: str) -> WidgetPage:
                 parent_id=parent_id,
                 author=author,
                 published_at=_time(stamp),
-                text=html_text(item.get("html") if isinstance(item.get("html"), str) else None),
+                text=html_text(html),
                 depth=1 if parent_id is None else 2,
                 published_at_raw=stamp if isinstance(stamp, str) else None,
                 author_url=link,

@@ -17,14 +17,15 @@ a Remark42 server here, only against a local server speaking that documented for
                (RFC 3339), "edit", "pin", "delete", "title"}
 
 One answer holds the whole tree (replies at any depth, sorted by time); ``info.count`` is
-the post's comment count.
+the post's comment count. Times are Go's RFC 3339 (up to nanoseconds), read as UTC. A
+deleted comment (``"delete": true``, its user renamed ``deleted``) is kept for its
+replies, without author or text.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -32,6 +33,7 @@ from ...items import Comment
 from ..pageindex import PageIndex
 from ..urls import absolute_url
 from .base import Adapter, WidgetFormatError, WidgetPage, WidgetRef, html_text
+from .shared import iso_utc
 
 NAME = "remark42"
 _CONFIG = re.compile(r"\bremark_config\s*=\s*\{(?P<body>.*?)\}", re.S)
@@ -79,16 +81,6 @@ def first_request(ref: WidgetRef) -> str:
     return f"{ref.api_base}api/v1/find?{urlencode(query)}"
 
 
-def _time(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return moment.replace(microsecond=0).isoformat()
-
-
 def _nodes(value: Any) -> list[dict[str, Any]]:
     if value is None:
         return []
@@ -102,15 +94,17 @@ def _comment(node: dict[str, Any], parent: str | None, depth: int) -> Comment:
     if not isinstance(data, dict) or not data.get("id"):
         raise WidgetFormatError("a Remark42 node without a comment id")
     user = data.get("user") if isinstance(data.get("user"), dict) else {}
-    name = user.get("name")
+    deleted = data.get("delete") is True
+    name = None if deleted else user.get("name")
+    text = data.get("text") if isinstance(data.get("text"), str) and not deleted else None
     pid = data.get("pid")
     stamp = data.get("time")
     return Comment(
         comment_id=str(data["id"]),
         parent_id=str(pid) if pid else parent,
         author=name.strip() or None if isinstance(name, str) else None,
-        published_at=_time(stamp),
-        text=html_text(data.get("text") if isinstance(data.get("text"), str) else None),
+        published_at=iso_utc(stamp),
+        text=html_text(text),
         depth=depth,
         published_at_raw=stamp if isinstance(stamp, str) else None,
     )

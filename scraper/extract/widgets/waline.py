@@ -1,8 +1,11 @@
 """Waline (https://waline.js.org/): a comment server (``@waline/vercel``) and its client.
 
 The page loads the client (``@waline/client``) and calls ``Waline.init({el: '#waline',
-serverURL: 'https://…', path: …})`` in an inline script; without ``path`` the client
-uses ``location.pathname``.
+serverURL: 'https://…', path: …})`` in an inline script (``init`` imported from the
+module in client v3) and holds the element ``el`` names; without ``path`` the client
+uses ``location.pathname``. Client v3 asks ``SERVER/api/comment``; client v2 (named by
+its script address or import, ``@waline/client@v2``) asks ``SERVER/comment`` (its
+``src/api/comment.ts``), the route servers of its time answer, bare (not wrapped).
 
 **The answer's format is inferred** from the server's source, not from a running
 server: ``packages/server/src/controller/comment.js`` (``getCommentList``, ``formatCmt``)
@@ -16,7 +19,9 @@ and ``rest.js`` in walinejs/waline, and the parameters from its API page
 
 Top-level comments come ``pageSize`` at a time; each carries every comment under it in
 ``children`` (``rid`` the top-level id, ``pid`` the comment replied to). ``count`` counts
-every approved comment of the path. Older servers answer the inner object alone.
+every approved comment of the path. Older servers answer the inner object alone. Ids
+are strings or numbers by storage (LeanCloud's strings, SQLite's and MySQL's integers);
+a comment without ``time`` is dated by its ``insertedAt``.
 """
 
 from __future__ import annotations
@@ -30,11 +35,14 @@ from ...items import Comment
 from ..pageindex import PageIndex
 from ..urls import absolute_url
 from .base import Adapter, WidgetFormatError, WidgetPage, WidgetRef, html_text, timestamp_iso
+from .shared import iso_utc
 
 NAME = "waline"
 PAGE_SIZE = 50
 _INIT = re.compile(r"\binit\s*\(\s*\{(?P<body>.*?)\}\s*\)", re.S)
 _KEY = r"""(?:^|[,{{\s])['"]?{name}['"]?\s*:\s*(['"`])(?P<value>(?:(?!\1).)*)\1"""
+# the client's major version where the page names it (a CDN address, an import)
+_CLIENT = re.compile(r"@waline/client@v?(\d+)|/waline@(\d+)|waline/(\d+)\.")
 
 
 def _setting(body: str, name: str) -> str | None:
@@ -58,15 +66,28 @@ def detect(index: PageIndex, url: str) -> WidgetRef | None:
         api = absolute_url(url, server.rstrip("/") + "/")
         if api is None or not api.startswith(("http://", "https://")):
             continue
+        selector = _setting(found.group("body"), "el") or "#waline"
+        if selector.startswith("#") and selector[1:] not in index.values("id"):
+            continue  # the element the client fills is not on the page
         path = _setting(found.group("body"), "path") or urlsplit(url).path or "/"
-        return WidgetRef(NAME, api, path, url)
+        major = _client_major(index, code)
+        route = "comment" if major is not None and major < 3 else "api/comment"
+        return WidgetRef(NAME, api, path, url, (("route", route),))
+    return None
+
+
+def _client_major(index: PageIndex, code: str) -> int | None:
+    for text in [code, *(s.get("src") or "" for s in index.tagged("script"))]:
+        found = _CLIENT.search(text)
+        if found:
+            return int(next(g for g in found.groups() if g))
     return None
 
 
 def _url(ref: WidgetRef, page: int) -> str:
     query = {"path": ref.thread, "page": page, "pageSize": PAGE_SIZE}
     query["sortBy"] = "insertedAt_asc"
-    return f"{ref.api_base}api/comment?{urlencode(query)}"
+    return f"{ref.api_base}{ref.option('route') or 'api/comment'}?{urlencode(query)}"
 
 
 def first_request(ref: WidgetRef) -> str:
@@ -77,21 +98,31 @@ def _str(value: Any) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
+def _id(value: Any) -> str | None:
+    """An id as the storage gives it: a string, or an integer (SQL storages)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    return str(value).strip() or None
+
+
 def _comment(item: Any, root: str | None) -> Comment:
-    if not isinstance(item, dict) or not item.get("objectId"):
+    if not isinstance(item, dict) or _id(item.get("objectId")) is None:
         raise WidgetFormatError("a Waline comment without an objectId")
-    parent = _str(item.get("pid")) or _str(item.get("rid")) or root
+    parent = _id(item.get("pid")) or _id(item.get("rid")) or root
     stamp = item.get("time")
+    if isinstance(stamp, int | float) and not isinstance(stamp, bool):
+        published, raw = timestamp_iso(stamp / 1000), str(stamp)
+    else:
+        raw = _str(item.get("insertedAt"))
+        published = iso_utc(raw)
     return Comment(
-        comment_id=str(item["objectId"]),
+        comment_id=_id(item["objectId"]) or "",
         parent_id=parent,
         author=_str(item.get("nick")),
-        published_at=timestamp_iso(stamp / 1000)
-        if isinstance(stamp, int | float) and not isinstance(stamp, bool)
-        else None,
+        published_at=published,
         text=html_text(item.get("comment") if isinstance(item.get("comment"), str) else None),
         depth=1 if parent is None else 2,
-        published_at_raw=None if stamp is None else str(stamp),
+        published_at_raw=raw,
         author_url=_str(item.get("link")),
     )
 

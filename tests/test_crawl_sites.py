@@ -256,3 +256,43 @@ def test_newsarchive_crawl_into_a_text_file(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert len(result.output.strip().splitlines()) == 1
     assert text.read_text() == "not an archive\n"
+
+
+def test_progress_is_redrawn_in_place_on_a_terminal() -> None:
+    """On a terminal the line is redrawn in place (carriage return, erase line) and ends
+    with a newline when the crawl closes; off a terminal it goes to the log."""
+    import io
+    from types import SimpleNamespace
+
+    from scrapy.settings import Settings
+    from scrapy.signalmanager import SignalManager
+    from scrapy.statscollectors import MemoryStatsCollector
+
+    from scraper.progress import CrawlProgress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    crawler = SimpleNamespace(signals=SignalManager(), settings=Settings())
+    crawler.stats = MemoryStatsCollector(crawler)  # type: ignore[arg-type]
+    stream = Tty()
+    progress = CrawlProgress(crawler, stream, interval=60.0)
+    assert progress.interval == 1.0  # redrawn every second on a terminal
+    progress.spider = SimpleNamespace(max_articles=40, plan=None)
+    crawler.stats.set_value("item_scraped_count", 8)
+    crawler.stats.set_value("newsarchive/not_modified", 2)
+    progress.show()
+    assert stream.getvalue().startswith("\r\x1b[2K10/40 articles (25 %), ")
+    progress.spider = SimpleNamespace(
+        max_articles=None, plan=SimpleNamespace(discovered={"sitemap": 90, "chain": 10})
+    )
+    progress.show()
+    assert "\r\x1b[2K10/100 articles (10 %)" in stream.getvalue()
+    progress.spider_closed(progress.spider, "finished")
+    assert stream.getvalue().endswith("\n")
+    quiet = CrawlProgress(crawler, io.StringIO(), interval=30.0)
+    assert quiet.interval == 30.0
+    quiet.spider = SimpleNamespace(max_articles=None, plan=None)
+    quiet.show()  # nothing expected: no line, no error
+    assert quiet.stream.getvalue() == ""

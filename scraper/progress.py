@@ -1,7 +1,7 @@
 """A crawl's progress while it runs, and its one summary line at the end.
 
 When the crawl knows how many articles to expect (``-a max_articles``, or the article
-URLs it has found so far in sitemaps, feeds, listings and the chain), it shows how many
+URLs it has found so far once sitemaps, feeds or listings have named some), it shows how many
 it has handled, the rate and an ETA: redrawn in place every second on a terminal, logged
 every ``LOGSTATS_INTERVAL`` seconds otherwise (Scrapy's own log stays as it is).
 ``ARCHIVE_PROGRESS = False`` turns it off. The summary line (new, updated, unchanged,
@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from collections.abc import Mapping
 from typing import Any, TextIO
 
 from scrapy import signals
@@ -23,13 +24,25 @@ from twisted.internet import task
 logger = logging.getLogger(__name__)
 
 TERMINAL_INTERVAL = 1.0
+# Where article URLs found tell how many articles a run has before it: sitemaps, feeds and
+# listings list them, and "schedule" is the archive's articles due for a revisit. The start
+# URLs and the previous/next chain name one article at a time.
+COUNTING_SOURCES = ("sitemap", "feed", "listing", "schedule")
 
 
-def expected_articles(max_articles: int | None, discovered: int | None) -> int | None:
-    """How many articles the run expects: what it has found, capped by ``max_articles``;
-    None when it knows neither."""
-    if discovered:
-        return min(discovered, max_articles) if max_articles else discovered
+def expected_articles(
+    max_articles: int | None, discovered: Mapping[str, int] | None
+) -> int | None:
+    """How many articles the run expects, or None when it cannot know.
+
+    ``discovered`` counts the article URLs found so far by where they were found (start,
+    chain, sitemap, feed, listing, schedule). A run that has found articles only from its
+    start URLs and along the chain expects ``max_articles`` if given, else nothing
+    (:data:`COUNTING_SOURCES`). A run
+    that found them elsewhere expects what it found, capped by ``max_articles``."""
+    found = sum((discovered or {}).values())
+    if found and any((discovered or {}).get(source) for source in COUNTING_SOURCES):
+        return min(found, max_articles) if max_articles else found
     return max_articles or None
 
 
@@ -88,8 +101,7 @@ class CrawlProgress:
         )
         plan = getattr(self.spider, "plan", None)
         discovered = getattr(plan, "discovered", None)
-        found = sum(discovered.values()) if discovered else None
-        return done, expected_articles(getattr(self.spider, "max_articles", None), found)
+        return done, expected_articles(getattr(self.spider, "max_articles", None), discovered)
 
     def show(self) -> None:
         done, expected = self.counts()

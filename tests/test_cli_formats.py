@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -158,14 +159,23 @@ def _their_urls(db: Path, query: str, *flags: str) -> list[str]:
 
 
 def _words(db: Path) -> tuple[str, str]:
-    """Two words of the first article's headline that do not match every article."""
+    """Two adjacent words of a headline (so that they match as a phrase) that do not
+    match every article."""
     rows = json.loads(
-        run("query", "select headline from articles", "--json", "--db", str(db)).output
-    )
-    headline_words = [w.strip(".,:;!?'\"").lower() for w in rows[0]["headline"].split()]
-    everywhere = {w for w in headline_words if all(w in r["headline"].lower() for r in rows)}
-    words = [w for w in headline_words if len(w) > 3 and w.isalpha() and w not in everywhere]
-    return words[0], words[1]
+        run(
+            "query", "select headline from articles order by canonical_url", "--json",
+            "--db", str(db),
+        ).output
+    )  # fmt: skip
+    for row in rows:
+        words = [w.strip(".,:;!?'\"").lower() for w in row["headline"].split()]
+        for first, second in pairwise(words):
+            if all(
+                len(w) > 3 and w.isalpha() and not all(w in r["headline"].lower() for r in rows)
+                for w in (first, second)
+            ):
+                return first, second
+    raise AssertionError("no headline has two adjacent searchable words")
 
 
 def test_search_reads_fts5_syntax_as_sqlite_utils_does(db: Path) -> None:
@@ -184,7 +194,12 @@ def test_search_reads_fts5_syntax_as_sqlite_utils_does(db: Path) -> None:
         ours = _our_urls(db, query)
         assert ours == _their_urls(db, query), query
         assert ours or query.endswith(f"NOT {second}"), f"{query} matched nothing"
-    assert len(_our_urls(db, f"{first} OR {second}")) > len(_our_urls(db, first))
+    # The operators are operators: OR is the union of the two words' matches, AND their
+    # intersection, NOT the difference.
+    one, two = set(_our_urls(db, first)), set(_our_urls(db, second))
+    assert set(_our_urls(db, f"{first} OR {second}")) == one | two
+    assert set(_our_urls(db, f"{first} AND {second}")) == one & two
+    assert set(_our_urls(db, f"{first} NOT {second}")) == one - two
 
 
 def test_search_quote_takes_the_terms_literally(db: Path) -> None:

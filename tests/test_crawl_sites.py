@@ -164,8 +164,12 @@ def test_a_wrong_descriptor_is_not_adopted(tmp_path: Path, monkeypatch: pytest.M
 def test_progress_line() -> None:
     assert expected_articles(None, None) is None
     assert expected_articles(50, None) == 50
-    assert expected_articles(50, 120) == 50
-    assert expected_articles(None, 120) == 120
+    assert expected_articles(50, {"sitemap": 100, "chain": 20}) == 50
+    assert expected_articles(None, {"sitemap": 100, "chain": 20}) == 120
+    assert expected_articles(500, {"feed": 30}) == 30
+    # Found along the chain only: the chain tells nothing of how many there are.
+    assert expected_articles(None, {"start": 1, "chain": 7}) is None
+    assert expected_articles(10, {"start": 1, "chain": 7}) == 10
     assert progress_line(120, 500, 40.0) == "120/500 articles (24 %), 3.0/s, ETA 2 min"
     assert progress_line(10, 10, 5.0) == "10/10 articles (100 %), 2.0/s"
     assert progress_line(0, 10, 0.0) == "0/10 articles (0 %), 0.0/s"
@@ -179,13 +183,14 @@ def test_crawl_logs_progress_and_ends_with_a_summary(tmp_path: Path) -> None:
         cmd = crawl_command(
             server.url + site.articles[11].path,
             db,
-            {"direction": "older", "max_articles": "10"},
+            {"direction": "older", "max_articles": "10", "discover": "chain"},
             {**LOCAL_SETTINGS, "LOGSTATS_INTERVAL": "0.2", "LOG_LEVEL": "INFO"},
         )
         result = subprocess.run(cmd, env=crawl_env(), capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
     progress = [line for line in result.stderr.splitlines() if "Progress: " in line]
-    assert progress and "/10 articles (" in progress[-1]
+    # Walking the chain only, the run expects max_articles throughout.
+    assert progress and all("/10 articles (" in line for line in progress)
     summary = [line for line in result.stderr.splitlines() if "Crawl 1 finished" in line]
     assert len(summary) == 1
     assert summary[0].endswith(

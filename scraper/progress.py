@@ -30,9 +30,7 @@ TERMINAL_INTERVAL = 1.0
 COUNTING_SOURCES = ("sitemap", "feed", "listing", "schedule")
 
 
-def expected_articles(
-    max_articles: int | None, discovered: Mapping[str, int] | None
-) -> int | None:
+def expected_articles(max_articles: int | None, discovered: Mapping[str, int] | None) -> int | None:
     """How many articles the run expects, or None when it cannot know.
 
     ``discovered`` counts the article URLs found so far by where they were found (start,

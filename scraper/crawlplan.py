@@ -48,7 +48,7 @@ import scrapy.utils.misc
 from lxml.html import HtmlElement
 from scrapy.exceptions import CloseSpider
 
-from . import discovery
+from . import decisions, discovery
 from .extract.urls import canonicalize_url, host_of
 from .items import Article, FetchNote, content_hash
 from .planstore import EXIT_LOCKED, Entry, PlanStore, Resumed, StoreBusy, StoreError
@@ -231,6 +231,9 @@ class CrawlPlan:
         self.robots_sitemaps: dict[str, list[str]] = {}  # netloc -> Sitemap: URLs
         self.hints: dict[str, str] = {}  # key -> why a known article is fetched again
         self.lacked: set[str] = set()  # article keys this run requested as not archived
+        self.sitemap_listed: dict[str, set[str]] = {}  # host -> article keys sitemaps listed
+        self.sitemap_failed: set[str] = set()  # hosts with a sitemap that failed this run
+        self.departures_checked: set[str] = set()  # hosts
 
     # -- life cycle -----------------------------------------------------------------------
 
@@ -291,6 +294,26 @@ class CrawlPlan:
 
     def stored_link(self, key: str, rel: str) -> str | None:
         return self.store.stored_link(key, rel) if self.store is not None else None
+
+    def neighbours(self, key: str) -> list[str]:
+        """The archived previous/next neighbours of ``key`` (both link directions)."""
+        return self.store.neighbours(key) if self.store is not None else []
+
+    def listed_in_sitemap(self, key: str) -> None:
+        self.sitemap_listed.setdefault(host_of(key), set()).add(key)
+
+    def departed(self, host: str) -> list[str]:
+        """Once per host, after its sitemaps are read: the archived articles of ``host``
+        they no longer list, when they list the rest (:func:`decisions.sitemap_departures`)."""
+        listed = self.sitemap_listed.get(host)
+        if self.store is None or not listed or host in self.departures_checked:
+            return []
+        self.departures_checked.add(host)
+        found = self.store.absent_articles(host, listed)
+        failed = host in self.sitemap_failed
+        if not decisions.sitemap_departures(found.archived, len(found.absent), failed=failed):
+            return []
+        return found.absent
 
     def due_articles(self) -> list[str]:
         """Archived articles the revisit policy says to check on this run."""

@@ -344,10 +344,10 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
             state.article.comments = merge_comment_pages(state.threads)
         yield from self._finish_article(state.article, state.origin)
 
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> Iterator[scrapy.Request]:
         request = failure.request  # type: ignore[attr-defined]
         self._record_error(request.url, failure)
-        self._failed_article(failure)
+        yield from self._failed_article(failure)
 
     # -- bookkeeping ------------------------------------------------------------------
 

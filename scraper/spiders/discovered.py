@@ -122,6 +122,7 @@ class DiscoveryRoutes:
             doc = discovery.parse_sitemap(response.body)
         except discovery.HostileDocument as exc:
             self._skip("sitemap refused", response.url)
+            plan.sitemap_failed.add(host_of(response.url))
             self._note_error(response.url, f"sitemap refused: {exc}")
             self._settle(response.request, failed=f"sitemap refused: {exc}")
             return
@@ -141,6 +142,7 @@ class DiscoveryRoutes:
                     if discovery.is_listing_url(url):
                         continue
                     key = canonicalize_url(url)
+                    plan.listed_in_sitemap(key)
                     known = plan.known(key)
                     if known is not None and plan.sitemap_newer(entry, known):
                         plan.hint(key, "sitemap lastmod")
@@ -187,5 +189,7 @@ class DiscoveryRoutes:
             self._skip(f"{kind} missing (HTTP {response.status})", request.url)
             self._settle(request, failed=f"HTTP {response.status}")
             return
+        if kind == "sitemap" and self.plan is not None:
+            self.plan.sitemap_failed.add(host_of(request.url))  # no departures from it
         self._record_error(request.url, failure)
         self._settle(request, failed=self.errors[-1]["reason"] if self.errors else None)

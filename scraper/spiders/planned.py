@@ -66,7 +66,7 @@ class PlannedRoutes(DiscoveryRoutes):
         def parse_article(self, response: Response) -> Iterator[Any]: ...
         def _begin_article(self, response: Response, walk: str | None = None) -> _Begun | None: ...
         def _complete_article(self, response: Response, begun: _Begun) -> Iterator[Any]: ...
-        def on_error(self, failure: Failure) -> None: ...
+        def on_error(self, failure: Failure) -> Iterator[scrapy.Request]: ...
         def _room(self) -> bool: ...
         def profile_for(self, url: str) -> Profile | None: ...
 
@@ -94,21 +94,53 @@ class PlannedRoutes(DiscoveryRoutes):
             self.plan.on_robots(urlsplit(request.url).netloc, robotparser)
 
     def _plan_idle(self, spider: Any) -> None:
-        """A crawl from an article whose chain was short: discovery starts now (once)."""
+        """Once the sitemaps are read, the archived articles they no longer list are asked
+        for again; a crawl from an article whose chain was short starts discovery (once)."""
         plan = self.plan
+        if plan is None:
+            return
+        requests = list(self._departure_requests())
         # An explicit direction (older/newer) asks for a walk along the chain only.
-        if plan is None or not self.start_url_list or self.direction != "both":
-            return
-        start = self.start_url_list[0]
-        reached = len(self.seen_articles | self.plan_skipped)
-        if not plan.discover_at_idle(reached, room=self._room(), host=host_of(start)):
-            return
-        self.logger.info("the chain ended after %d articles: discovering from the site", reached)
-        requests = list(self._discovery_seeds(start, None))
+        if self.start_url_list and self.direction == "both":
+            start = self.start_url_list[0]
+            reached = len(self.seen_articles | self.plan_skipped)
+            if plan.discover_at_idle(reached, room=self._room(), host=host_of(start)):
+                self.logger.info(
+                    "the chain ended after %d articles: discovering from the site", reached
+                )
+                requests.extend(self._discovery_seeds(start, None))
         for request in requests:
             self.crawler.engine.crawl(request)
         if requests:
             raise DontCloseSpider
+
+    def _departure_requests(self) -> Iterator[scrapy.Request]:
+        """Archived articles that left a sitemap listing the rest of their site."""
+        plan = self.plan
+        assert plan is not None
+        for host in sorted(plan.sitemap_listed):
+            departed = [
+                url
+                for url in plan.departed(host)
+                if url not in self.seen_articles and url not in self.scheduled
+            ]
+            if departed:
+                self.logger.info(
+                    "%d archived articles of %s left its sitemap: checking them",
+                    len(departed),
+                    host,
+                )
+            for url in departed:
+                yield from self._recheck(url, "departed")
+
+    def _recheck(self, key: str, why: str) -> Iterator[scrapy.Request]:
+        """Ask for the known article ``key`` again on this run (``why`` is its hint: a
+        ``chain`` hint fetches it unconditionally, its links having changed)."""
+        assert self.plan is not None
+        self.plan.hint(key, why)
+        request = self._article_request(key, "none", force=True, source=why)
+        if request is not None:
+            yield request
 
     def _plan_spider_closed(self, spider: Any, reason: str) -> None:
         self._close_reason = reason
@@ -459,8 +491,9 @@ class PlannedRoutes(DiscoveryRoutes):
             )
         )
 
-    def _failed_article(self, failure: Failure) -> None:
-        """Settle a failed article request; a known article answering 404/410 is gone."""
+    def _failed_article(self, failure: Failure) -> Iterator[scrapy.Request]:
+        """Settle a failed article request; a known article answering 404/410 is gone, and
+        its archived neighbours (which may now link to each other) are fetched again."""
         plan = self.plan
         request = failure.request  # type: ignore[attr-defined]
         if plan is None or META not in request.meta:
@@ -481,5 +514,8 @@ class PlannedRoutes(DiscoveryRoutes):
                     checked_at=plan.now_iso(),
                 )
             )
+            for neighbour in plan.neighbours(key):
+                if neighbour not in self.seen_articles:
+                    yield from self._recheck(neighbour, "chain")
             return
         self._settle(request, failed=reason)

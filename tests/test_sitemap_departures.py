@@ -70,3 +70,22 @@ def test_only_the_departed_article_and_its_neighbours_are_fetched_again(two_runs
     full = {(path, status) for path, status in answers if path in articles and status != 304}
     older, gone, newer = (SITE.articles[i].path for i in (K - 1, K, K + 1))
     assert full == {(older, 200), (gone, 410), (newer, 200)}
+
+
+def test_the_archive_lookups_behind_the_plan(two_runs) -> None:  # type: ignore[no-untyped-def]
+    from archive.planstore import ArchiveStore
+
+    base, db, _ = two_runs
+    urls = [base + a.path for a in SITE.articles]
+    store = ArchiveStore.open(db)
+    try:
+        # The gone article's neighbours, by its own stored links and by theirs.
+        assert store.neighbours(urls[K]) == sorted([urls[K - 1], urls[K + 1]])
+        assert store.neighbours(urls[0]) == [urls[1]]
+        # A removed article is not counted as archived any more.
+        found = store.absent_articles("127.0.0.1", set(urls[: K - 1]))
+        assert found.archived == len(urls) - 1
+        assert found.absent == [u for i, u in enumerate(urls) if i >= K - 1 and i != K]
+        assert store.absent_articles("elsewhere.example", set()).archived == 0
+    finally:
+        store.close()

@@ -26,7 +26,6 @@ crawl, as reparse and the routing tests do) the archive's steps are left out.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,11 +41,9 @@ from ..crawlplan import META, CrawlPlan, PlanArgumentError, PlanOptions
 from ..decisions import DIRECTION_REL
 from ..exitcodes import EXIT_STATUS_STAT
 from ..extract import (
-    PageStart,
     extract_article_page,
     extract_thread,
     merge_comment_pages,
-    start_page,
 )
 from ..extract.profiles import Profile, ProfileError, load_profile, load_profiles, pick_profile
 from ..extract.urls import canonicalize_url, host_of
@@ -54,21 +51,12 @@ from ..items import Article
 from . import found, pages
 from .arguments import DIRECTIONS, SpiderArgumentError, WalkArguments, report_start_error
 from .departures import Departures
-from .responses import response_index, response_tree
+from .responses import response_tree
 from .tally import Tally
 from .threads import ThreadState
 from .walker import Walker
 
 __all__ = ["DIRECTIONS", "ArticlesSpider", "SpiderArgumentError"]
-
-
-@dataclass
-class _Begun:
-    """An article page after its first look: its start, profile and neighbour requests."""
-
-    start: PageStart
-    profile: Profile | None
-    requests: list[scrapy.Request]
 
 
 def _now() -> str:
@@ -277,7 +265,7 @@ class ArticlesSpider(scrapy.Spider):
 
     def _begin_article(
         self, response: HtmlResponse, tree: HtmlElement, state: dict[str, Any]
-    ) -> _Begun:
+    ) -> pages.Begun:
         """The cheap first look at an article page: its index and neighbours, and the
         requests for the neighbours its walk goes on to, so that the next hop can leave
         before this page's heavy work."""
@@ -290,18 +278,9 @@ class ArticlesSpider(scrapy.Spider):
                 incremental=plan.options.incremental,
                 known=walk == "none" and plan.known(state["key"]) is not None,
             )
-        profile = self.profile_for(response.url)
-        start = start_page(tree, response.url, profile, response_index(response))
-        requests = []
-        for direction, url in decisions.neighbour_hops(
-            walk, start.neighbours.prev_url, start.neighbours.next_url
-        ):
-            request = self.walker.request(url, direction)
-            if request is not None:
-                requests.append(request)
-        return _Begun(start, profile, requests)
+        return pages.begin(response, tree, walk, self.profile_for(response.url), self.walker)
 
-    def _complete_article(self, response: Response, begun: _Begun) -> Iterator[Any]:
+    def _complete_article(self, response: Response, begun: pages.Begun) -> Iterator[Any]:
         """The heavy work: extract the article and start on its comment thread."""
         try:
             article, thread = extract_article_page(

@@ -1,22 +1,51 @@
 """Where a fetched HTML page goes: classified (:func:`scraper.extract.classify_page`), then
-routed by :func:`scraper.decisions.page_route` with what the request says of it."""
+routed by :func:`scraper.decisions.page_route` with what the request says of it; and an
+article page's first look (its neighbours, requested before its heavy work)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+import scrapy
 from lxml.html import HtmlElement
 from scrapy.http import HtmlResponse, Response
 
 from .. import decisions
 from ..decisions import DIRECTION_REL
-from ..extract import PageHints, classify_page, start_page
+from ..extract import PageHints, PageStart, classify_page, start_page
 from ..extract.profiles import Profile
 from .responses import response_index
+from .walker import Walker
 
 logger = logging.getLogger("scraper.spiders.articles")
+
+
+@dataclass
+class Begun:
+    """An article page after its first look: its start, profile and neighbour requests."""
+
+    start: PageStart
+    profile: Profile | None
+    requests: list[scrapy.Request]
+
+
+def begin(
+    response: HtmlResponse, tree: HtmlElement, walk: str, profile: Profile | None, walker: Walker
+) -> Begun:
+    """The page index and neighbours (:func:`scraper.extract.start_page`), and the requests
+    for the neighbours ``walk`` goes on to."""
+    start = start_page(tree, response.url, profile, response_index(response))
+    requests = []
+    for direction, url in decisions.neighbour_hops(
+        walk, start.neighbours.prev_url, start.neighbours.next_url
+    ):
+        request = walker.request(url, direction)
+        if request is not None:
+            requests.append(request)
+    return Begun(start, profile, requests)
 
 
 def header(response: Response, name: str) -> str | None:

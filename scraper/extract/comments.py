@@ -30,11 +30,17 @@ from .pageindex import PageIndex, page_index
 from .urls import absolute_url, canonicalize_url
 
 __all__ = [
+    "SCRIPTED",
+    "WIDGET_NAMES",
     "CommentThread",
     "comment_section_elements",
     "extract_comments",
     "merge_comment_pages",
 ]
+
+# ``comments_source`` of a page whose empty comment container a script of the page fills
+# (no widget we know by name): see _scripted_thread.
+SCRIPTED = "script"
 
 
 @dataclass
@@ -140,6 +146,9 @@ _WIDGETS: list[tuple[str, re.Pattern[str]]] = [
         ("cackle", r"^mc-container$|cackle\.me"),
         ("hypercomments", r"hypercomments"),
         ("remark42", r"^remark42$|remark42"),
+        # read through their APIs: scraper/extract/widgets/
+        ("isso", r"^isso-thread$"),
+        ("waline", r"^waline$|@waline/"),
     ]
 ]
 # a literal every match of the widget's pattern contains (lower case)
@@ -161,7 +170,11 @@ _WIDGET_HINTS: dict[str, tuple[str, ...]] = {
     "cackle": ("mc-container", "cackle.me"),
     "hypercomments": ("hypercomments",),
     "remark42": ("remark42",),
+    "isso": ("isso-thread",),
+    "waline": ("waline",),
 }
+# Every name ``comments_source`` gives a page whose thread a script loads.
+WIDGET_NAMES: frozenset[str] = frozenset([*(name for name, _ in _WIDGETS), SCRIPTED])
 _SECTION_IDS = frozenset(
     {
         "comments", "respond", "comments-template", "disqus_thread", "comments_pagination",
@@ -1018,6 +1031,40 @@ def _comment_form(ix: PageIndex) -> bool:
     )
 
 
+# What a script fills with a thread (not an icon, a field or a frame of its own).
+_CONTAINER_TAGS = frozenset({"div", "section", "aside", "ol", "ul"})
+
+
+def _scripted_thread(ix: PageIndex, commentish: list[HtmlElement]) -> bool:
+    """A thread some script of the page loads, by no widget we know: an element marked as
+    the comment region (id or class), a block that holds no text, beside evidence that the
+    page has comments (a link to ``#<its id>`` or a stated count above zero) and a script
+    to fill it."""
+    if not ix.tagged("script"):
+        return False
+    hrefs = {href for href in ix.values("href") if href.startswith("#")}
+    count: int | None = None
+    for el in commentish:
+        if el.tag not in _CONTAINER_TAGS or any(
+            isinstance(child.tag, str) and child.tag not in ("noscript", "script", "template")
+            for child in el
+        ):
+            continue
+        text = (el.text or "").strip()
+        if text and not _BOILERPLATE.match(text):  # "Loading comments…" is not a comment
+            continue
+        if not _REGION.search(f"{el.get('id') or ''} {el.get('class') or ''}"):
+            continue
+        el_id = el.get("id")
+        if el_id and f"#{el_id}" in hrefs:
+            return True
+        if count is None:
+            count = _stated_count(commentish) or 0
+        if count > 0:
+            return True
+    return False
+
+
 def extract_comments(tree: HtmlElement, url: str, index: PageIndex | None = None) -> CommentThread:
     """The comments of this page (document order), the count the page states, the other
     pages of the thread it links to and this page's number in the thread."""
@@ -1053,6 +1100,8 @@ def extract_comments(tree: HtmlElement, url: str, index: PageIndex | None = None
         comments_source = "html"
         if count is None:
             count = 0
+    elif _scripted_thread(ix, commentish):
+        comments_source = SCRIPTED
     else:
         comments_source = "none"
     links, current = _page_links(ix, url, commentish)

@@ -13,8 +13,9 @@ storage is the archive's pipeline. Every page fetched as a possible article take
 route, :meth:`ArticlesSpider.parse_page`: a 304, or the page classified (article, listing,
 other); an article's neighbours are requested first and leave before the page's heavy
 work (:mod:`.departures`), then the article is extracted, the rest of its comment thread
-fetched page by page and merged, and one ``Article`` yielded. Offline re-extraction
-(``archive/reparse.py``) drives the same route.
+fetched page by page and merged (then a comment widget's API thread, :mod:`.widgets`,
+or the page once more in a browser, :mod:`.rendered`), and one ``Article`` yielded.
+Offline re-extraction (``archive/reparse.py``) drives the same route.
 
 A site profile (``-a profile=PATH``, or the one of the ``ARCHIVE_PROFILES`` folder whose
 ``domains`` hold the page's host) wins over generic extraction field by field. Profiles
@@ -47,16 +48,23 @@ from ..extract import (
 )
 from ..extract.profiles import Profile, ProfileError, load_profile, load_profiles, pick_profile
 from ..extract.urls import canonicalize_url, host_of
+from ..extract.widgets import detect_widget
 from ..items import Article
-from . import found, pages
+from ..middlewares import WIDGET_META
+from ..render import RENDER_META, RenderSettingError
+from . import found, pages, rendered, widgets
 from .arguments import DIRECTIONS, SpiderArgumentError, WalkArguments, report_start_error
 from .departures import Departures
 from .responses import response_tree
 from .tally import Tally
 from .threads import ThreadState
 from .walker import Walker
+from .widgets import WidgetReader, WidgetThread
 
 __all__ = ["DIRECTIONS", "ArticlesSpider", "SpiderArgumentError"]
+
+# Request meta of the requests an article waits on before it is handed over.
+PENDING_META = frozenset({"thread_state", WIDGET_META, RENDER_META})
 
 
 def _now() -> str:
@@ -119,6 +127,16 @@ class ArticlesSpider(scrapy.Spider):
         self.plan_pages = self.walker.pages  # listing, sitemap and feed keys requested
         self.departures: Departures | None = None  # set in a crawl
         self._close_reason: str | None = None
+        self.widgets = WidgetReader(
+            self.tally, self.allowed_domains, self.parse_widget_page, self.on_widget_error
+        )
+        self.widget_hosts = self.widgets.hosts  # comment widget APIs pages named
+        self.rendering = rendered.Rendering(self.parse_rendered_page, self.on_render_error)
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        super().update_settings(settings)
+        rendered.update_settings(settings)  # scrapy-playwright only when rendering is on
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArticlesSpider:
@@ -127,9 +145,10 @@ class ArticlesSpider(scrapy.Spider):
             folder = crawler.settings.get("ARCHIVE_PROFILES")
             if folder:
                 spider.profiles = load_profiles(folder)
+            spider.rendering.open(crawler.settings)
             # The archive's lock and frontier, before any request (exits at once if locked).
             spider.plan = CrawlPlan.from_crawler(crawler, spider.options)
-        except (SpiderArgumentError, ProfileError, PlanArgumentError) as exc:
+        except (SpiderArgumentError, ProfileError, PlanArgumentError, RenderSettingError) as exc:
             report_start_error(exc)
             raise
         spider.walker.plan = spider.plan
@@ -258,7 +277,7 @@ class ArticlesSpider(scrapy.Spider):
         notes_before = self.tally.notes_handed
         handed = False
         for out in self._complete_article(response, begun):
-            handed = handed or isinstance(out, Article) or "thread_state" in out.meta
+            handed = handed or isinstance(out, Article) or bool(PENDING_META & out.meta.keys())
             yield out
         if not handed and self.tally.notes_handed == notes_before:
             self._settle(response.request)
@@ -307,6 +326,8 @@ class ArticlesSpider(scrapy.Spider):
         self.seen_articles.add(article.canonical_url)
         self.scheduled.add(article.canonical_url)
         state = ThreadState(article, [thread], origin=response.meta.get(META, {}))
+        if not thread.comments:  # read after its HTML thread, if the page embeds one
+            state.widget = detect_widget(begun.start.tree, response.url, begun.start.index)
         state.visited.update(
             {canonicalize_url(response.url), canonicalize_url(response.request.url)}
         )
@@ -348,7 +369,43 @@ class ArticlesSpider(scrapy.Spider):
             return
         if len(state.threads) > 1:
             state.article.comments = merge_comment_pages(state.threads)
+        if state.widget is not None and not state.article.comments:
+            yield from self._next_widget_page(
+                self.widgets.start(state.widget, state.article, state.origin)
+            )
+            return
+        render = self.rendering.request(state.article, state.origin)  # ARCHIVE_RENDER
+        if render is not None:
+            yield render
+            return
         yield from self._finish_article(state.article, state.origin)
+
+    def parse_widget_page(self, response: Response) -> Iterator[Any]:
+        yield from self._next_widget_page(self.widgets.read(response))
+
+    def on_widget_error(self, failure: Failure) -> Iterator[Any]:
+        yield from self._next_widget_page(self.widgets.failed(failure))
+
+    def _next_widget_page(self, wait: WidgetThread) -> Iterator[Any]:
+        request = self.widgets.next_request(wait)
+        if request is not None:
+            yield request
+            return
+        yield from self._finish_article(widgets.complete(wait), wait.origin)
+
+    def parse_rendered_page(self, response: Response) -> Iterator[Any]:
+        self.tally.count("newsarchive/rendered")
+        article, origin = rendered.waiting(response.meta)
+        rendered.merge_rendered(response, self.profile_for(article.url))
+        yield from self._finish_article(article, origin)
+
+    def on_render_error(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        # Not a crawl error: the article itself was fetched and is archived as its HTML is.
+        self.logger.warning("rendering %s failed: %s", request.url, failure.getErrorMessage())
+        self.tally.skip("rendering failed", request.url)
+        article, origin = rendered.waiting(request.meta)
+        yield from self._finish_article(article, origin)
 
     def _finish_article(self, article: Article, origin: dict[str, Any]) -> Iterator[Any]:
         """The article is complete (every comment page read): with a plan, decide the walk

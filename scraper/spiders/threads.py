@@ -9,19 +9,22 @@ from typing import Any
 
 from ..extract import CommentThread
 from ..extract.urls import canonicalize_url, host_of
+from ..extract.widgets import WidgetRef
 from ..items import Article
 
 
 @dataclass
 class ThreadState:
     """An article waiting for the other pages of its comment thread: the threads read so
-    far, the pages still to read, the pages seen, and the crawl plan's request state."""
+    far, the pages still to read, the pages seen, the crawl plan's request state, and
+    the page's comment widget."""
 
     article: Article
     threads: list[CommentThread]
     queue: list[str] = field(default_factory=list)
     visited: set[str] = field(default_factory=set)
     origin: dict[str, Any] = field(default_factory=dict)
+    widget: WidgetRef | None = None  # the page's comment widget, read after its HTML thread
 
     def enqueue(self, thread: CommentThread, hosts: set[str]) -> None:
         """The thread's other pages (on the crawl's ``hosts``) not seen yet."""

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import pytest
 
 from scraper.demosite import DemoServer
-from scraper.demosite.changes import SiteChanges, change_site
 from scraper.demosite.build import build_site
+from scraper.demosite.changes import SiteChanges, change_site
 from tests.crawling import db_rows, run_crawl
 
 SITE = build_site(24, seed=11)

@@ -31,7 +31,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
-from lxml.html import HtmlElement
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import HtmlResponse, Response
@@ -39,7 +38,6 @@ from twisted.python.failure import Failure
 
 from .. import decisions, discovery
 from ..crawlplan import META, CrawlPlan, PlanArgumentError, PlanOptions
-from ..decisions import DIRECTION_REL
 from ..exitcodes import EXIT_STATUS_STAT
 from ..extract import (
     extract_article_page,
@@ -52,7 +50,7 @@ from ..extract.widgets import detect_widget
 from ..items import Article
 from ..middlewares import WIDGET_META
 from ..render import RENDER_META, RenderSettingError
-from . import found, pages, rendered, widgets
+from . import found, pages, rendered, revisits, widgets
 from .arguments import DIRECTIONS, SpiderArgumentError, WalkArguments, report_start_error
 from .departures import Departures
 from .responses import response_tree
@@ -184,13 +182,6 @@ class ArticlesSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
-    def _discovery_seeds(self, url: str, tree: HtmlElement | None) -> Iterator[Any]:
-        assert self.plan is not None
-        for kind, seed in self.plan.discovery_seeds(url, tree):
-            request = self.walker.page(seed, kind)
-            if request is not None:
-                yield request
-
     # -- pages ------------------------------------------------------------------------
 
     async def parse_page(self, response: Response) -> AsyncIterator[Any]:
@@ -212,7 +203,7 @@ class ArticlesSpider(scrapy.Spider):
         )
         if not isinstance(response, HtmlResponse):
             if explicit:
-                for out in self._discovery_seeds(response.url, None):
+                for out in self.walker.seeds(response.url, None):
                     yield out
             self.tally.skip("not html", response.url)
             self._settle(response.request)
@@ -232,17 +223,8 @@ class ArticlesSpider(scrapy.Spider):
                 or (plan is not None and plan.known(state["key"]) is not None)
             ),
         )
-        if plan is not None and (
-            explicit
-            or route == "listing"
-            or (
-                route == "other"
-                and decisions.starts_discovery(
-                    route, is_start=is_start, auto=plan.auto, has_neighbours=False
-                )
-            )
-        ):
-            for out in self._discovery_seeds(response.url, tree):
+        if plan is not None and pages.discovers(route, is_start, explicit, auto=plan.auto):
+            for out in self.walker.seeds(response.url, tree):
                 yield out
         if route != "article":
             self.tally.skip(f"{route} page", response.url)
@@ -257,7 +239,7 @@ class ArticlesSpider(scrapy.Spider):
             plan.chain_start = True
         state["etag"] = pages.header(response, "ETag")
         state["last_modified"] = pages.header(response, "Last-Modified")
-        begun = self._begin_article(response, tree, state)
+        begun = pages.first_look(response, tree, state, self.profile_for(response.url), self.walker)
         neighbours = begun.start.neighbours
         if (
             plan is not None
@@ -269,7 +251,7 @@ class ArticlesSpider(scrapy.Spider):
                 has_neighbours=bool(neighbours.prev_url or neighbours.next_url),
             )
         ):
-            begun.requests.extend(self._discovery_seeds(response.url, tree))
+            begun.requests.extend(self.walker.seeds(response.url, tree))
         for request in begun.requests:
             yield request
         if begun.requests and self.departures is not None:
@@ -281,23 +263,6 @@ class ArticlesSpider(scrapy.Spider):
             yield out
         if not handed and self.tally.notes_handed == notes_before:
             self._settle(response.request)
-
-    def _begin_article(
-        self, response: HtmlResponse, tree: HtmlElement, state: dict[str, Any]
-    ) -> pages.Begun:
-        """The cheap first look at an article page: its index and neighbours, and the
-        requests for the neighbours its walk goes on to, so that the next hop can leave
-        before this page's heavy work."""
-        plan = self.plan
-        walk: str = response.meta.get("walk", "both")
-        if plan is not None:
-            walk = decisions.early_walk(
-                walk,
-                str(state.get("walk", "both")),
-                incremental=plan.options.incremental,
-                known=walk == "none" and plan.known(state["key"]) is not None,
-            )
-        return pages.begin(response, tree, walk, self.profile_for(response.url), self.walker)
 
     def _complete_article(self, response: Response, begun: pages.Begun) -> Iterator[Any]:
         """The heavy work: extract the article and start on its comment thread."""
@@ -314,14 +279,9 @@ class ArticlesSpider(scrapy.Spider):
             self.tally.note_error(response.url, f"extraction error: {type(exc).__name__}: {exc}")
             self.logger.exception("extraction failed on %s", response.url)
             return
-        if not article.headline and not article.body_text:
-            self.tally.skip("not an article", response.url)
-            return
-        if article.canonical_url in self.seen_articles:
-            self.tally.skip("duplicate", response.url)
-            return
-        if self.max_articles is not None and len(self.seen_articles) >= self.max_articles:
-            self.tally.skip("max_articles reached", response.url)
+        refusal = pages.refusal(article, self.seen_articles, self.max_articles)
+        if refusal is not None:
+            self.tally.skip(refusal, response.url)
             return
         self.seen_articles.add(article.canonical_url)
         self.scheduled.add(article.canonical_url)
@@ -414,39 +374,18 @@ class ArticlesSpider(scrapy.Spider):
         if plan is None or not origin.get("key"):
             yield article
             return
-        key = article.canonical_url
         if plan.options.incremental:
-            run = decisions.known_run_after(
-                origin.get("known_run", 0), unchanged=plan.unchanged(article, plan.known(key))
-            )
-            for direction, url in decisions.neighbour_hops(
-                origin.get("walk", "both"), article.prev_url, article.next_url
-            ):
-                target = canonicalize_url(url)
-                back = "next" if direction == "older" else "prev"
-                if plan.known(target) is not None and decisions.relinked(
-                    plan.stored_link(target, back), key
-                ):
-                    plan.hint(target, "chain")  # its own prev/next link must have changed
-                request = self.walker.request(url, direction, known_run=run)
-                if request is not None:
-                    yield request
-        self.tally.hand_note(plan.article_note(key, origin), article=True)
+            yield from revisits.after_article(plan, self.walker, article, origin)
+        self.tally.hand_note(plan.article_note(article.canonical_url, origin), article=True)
         yield article
 
     def _not_modified(self, state: dict[str, Any]) -> Iterator[Any]:
         plan = self.plan
         assert plan is not None
-        key = state["key"]
-        self.seen_articles.add(key)
+        self.seen_articles.add(state["key"])
         self.tally.count("newsarchive/not_modified")
-        run = decisions.known_run_after(state.get("known_run", 0), unchanged=True)
-        for direction in decisions.walk_directions(state.get("walk", "both")):
-            target = plan.stored_link(key, DIRECTION_REL[direction])
-            request = self.walker.request(target, direction, known_run=run) if target else None
-            if request is not None:
-                yield request
-        self.tally.hand_note(plan.not_modified_note(key))
+        yield from revisits.after_not_modified(plan, self.walker, state)
+        self.tally.hand_note(plan.not_modified_note(state["key"]))
 
     # -- listings, sitemaps and feeds -------------------------------------------------
 
@@ -499,9 +438,7 @@ class ArticlesSpider(scrapy.Spider):
         assert status is not None
         self.tally.skip(f"gone (HTTP {status})", request.url)
         self.tally.hand_note(plan.gone_note(key, status, reason))
-        for neighbour in plan.neighbours(key):
-            if neighbour not in self.seen_articles:
-                yield from self.walker.recheck(neighbour, "chain")
+        yield from revisits.after_gone(plan, self.walker, key, self.seen_articles)
 
     def on_discovery_error(self, failure: Failure) -> None:
         """A sitemap, feed or listing page that failed: a missing one (404) is only
@@ -535,7 +472,7 @@ class ArticlesSpider(scrapy.Spider):
             reached = len(self.seen_articles | self.plan_skipped)
             if plan.discover_at_idle(reached, room=self.walker.room(), host=host_of(start)):
                 self.logger.info("the chain ended after %d articles: discovering", reached)
-                requests.extend(self._discovery_seeds(start, None))
+                requests.extend(self.walker.seeds(start, None))
         for request in requests:
             self.crawler.engine.crawl(request)
         if requests:

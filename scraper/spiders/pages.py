@@ -1,6 +1,7 @@
 """Where a fetched HTML page goes: classified (:func:`scraper.extract.classify_page`), then
 routed by :func:`scraper.decisions.page_route` with what the request says of it; and an
-article page's first look (its neighbours, requested before its heavy work)."""
+article page's first look (its neighbours, requested before its heavy work); why an
+extracted article is not taken."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from .. import decisions
 from ..decisions import DIRECTION_REL
 from ..extract import PageHints, PageStart, classify_page, start_page
 from ..extract.profiles import Profile
+from ..items import Article
 from .responses import response_index
 from .walker import Walker
 
@@ -46,6 +48,55 @@ def begin(
         if request is not None:
             requests.append(request)
     return Begun(start, profile, requests)
+
+
+def first_look(
+    response: HtmlResponse,
+    tree: HtmlElement,
+    state: dict[str, Any],
+    profile: Profile | None,
+    walker: Walker,
+) -> Begun:
+    """The cheap first look at an article page: :func:`begin` with the walk the request
+    (and, with a plan, :func:`scraper.decisions.early_walk`) says, so that the next hop
+    can leave before this page's heavy work."""
+    plan = walker.plan
+    walk: str = response.meta.get("walk", "both")
+    if plan is not None:
+        walk = decisions.early_walk(
+            walk,
+            str(state.get("walk", "both")),
+            incremental=plan.options.incremental,
+            known=walk == "none" and plan.known(state["key"]) is not None,
+        )
+    return begin(response, tree, walk, profile, walker)
+
+
+def discovers(route: str, is_start: bool, explicit: bool, *, auto: bool) -> bool:
+    """Whether discovery starts from a page routed ``route`` before any article work:
+    asked for explicitly (``-a discover`` with sitemaps or feeds), a listing, or a start
+    page that is no article (:func:`scraper.decisions.starts_discovery`)."""
+    return (
+        explicit
+        or route == "listing"
+        or (
+            route == "other"
+            and decisions.starts_discovery(
+                route, is_start=is_start, auto=auto, has_neighbours=False
+            )
+        )
+    )
+
+
+def refusal(article: Article, seen: set[str], max_articles: int | None) -> str | None:
+    """Why an extracted article is not taken (the skip reason), or ``None``."""
+    if not article.headline and not article.body_text:
+        return "not an article"
+    if article.canonical_url in seen:
+        return "duplicate"
+    if max_articles is not None and len(seen) >= max_articles:
+        return "max_articles reached"
+    return None
 
 
 def header(response: Response, name: str) -> str | None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import scrapy
+from lxml.html import HtmlElement
 
 from .. import decisions
 from ..crawlplan import META, CrawlPlan
@@ -153,6 +154,12 @@ class Walker:
         state = {"key": key, "kind": kind}
         request = self._page_request(url, kind, state, -1 if kind == "listing" else 1)
         return request if plan.persist(request, kind) else None
+
+    def seeds(self, url: str, tree: HtmlElement | None) -> list[scrapy.Request]:
+        """The sitemap, feed and listing requests discovery starts from at ``url``."""
+        assert self.plan is not None
+        requests = (self.page(seed, kind) for kind, seed in self.plan.discovery_seeds(url, tree))
+        return [request for request in requests if request is not None]
 
     def resume(self) -> list[scrapy.Request]:
         """The requests an unfinished earlier run left (its frontier), asked again."""

@@ -221,8 +221,7 @@ class ArchivePipeline:
 REMOVED_STATUSES = (404, 410)
 # Which callback a request was for -> the capture's kind.
 _CAPTURE_KINDS = {
-    "parse_article": "article",
-    "parse_page": "article",  # the spider's entry for article pages (scraper/spiders/planned.py)
+    "parse_page": "article",  # the spider's one page route (scraper/spiders/articles.py)
     "parse_comment_page": "comment_page",
     "parse_widget_page": "comment_page",  # a comment widget's API page (spiders/widgets.py)
 }

@@ -10,7 +10,7 @@ archive's write lock; these lookups only read.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,8 @@ from archive.chain import chain_report
 from archive.db import ArchiveError
 from archive.frontier import Frontier
 from archive.lock import ArchiveLock
-from scraper.planstore import Entry, KnownRow, Resumed, StoreError
+from scraper.extract.urls import host_of
+from scraper.planstore import Absence, Entry, KnownRow, Resumed, StoreError
 
 
 class ArchiveStore:
@@ -74,6 +75,21 @@ class ArchiveStore:
     def article_urls(self) -> Iterator[str]:
         rows = self.conn.execute("SELECT canonical_url FROM articles ORDER BY published_at DESC")
         return (url for (url,) in rows.fetchall())
+
+    def absent_articles(self, host: str, listed: Collection[str]) -> Absence:
+        rows = self.conn.execute(
+            "SELECT canonical_url FROM articles WHERE removed_at IS NULL ORDER BY published_at"
+        ).fetchall()
+        mine = [url for (url,) in rows if host_of(url) == host]
+        return Absence(archived=len(mine), absent=[url for url in mine if url not in listed])
+
+    def neighbours(self, key: str) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT to_url FROM links WHERE from_url = ? AND rel IN ('prev', 'next') "
+            "UNION SELECT from_url FROM links WHERE to_url = ? AND rel IN ('prev', 'next')",
+            [key, key],
+        ).fetchall()
+        return sorted({url for (url,) in rows if url != key})
 
     def chain_report(self) -> dict[str, Any]:
         return chain_report(self.conn)

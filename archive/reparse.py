@@ -1,8 +1,9 @@
 """Offline re-extraction: run the current extractor over the stored raw pages.
 
 ``reparse`` replays each article's latest stored page, and the comment pages its thread
-links to, through the ``articles`` spider's own callbacks (the same routing, decoding and
-comment merging as a crawl) with no network: a request is answered from the captures or
+links to, through the ``articles`` spider's own page route (``parse_page``: the same
+classification, routing, decoding and comment merging as a crawl's response) with no
+network: a request is answered from the captures or
 not at all. The results go through the one write path (:class:`ArchiveWriter`) in a
 transaction per batch, recorded as a crawl row with ``spider = 'reparse'``; an interrupted
 run leaves every article either as it was or fully re-extracted.
@@ -27,9 +28,12 @@ from archive.captures import Capture, latest_capture
 from archive.lock import ArchiveLock
 from archive.queries import ArticleNotFound, get_article
 from archive.writer import ArchiveWriter
+from scraper.crawlplan import META
 from scraper.extract.profiles import Profile, load_profile, load_profiles
+from scraper.extract.urls import canonicalize_url
 from scraper.items import ARTICLE_FIELDS, Article, article_to_dict
 from scraper.spiders.articles import ArticlesSpider
+from scraper.spiders.threads import outputs
 
 # Fields not compared: bookkeeping that reparse keeps as it was.
 UNCOMPARED_FIELDS = frozenset({"fetched_at"})
@@ -101,15 +105,28 @@ def reextract(
     spider = ArticlesSpider(start_url=capture.url)
     if profiles is not None:
         spider.profile, spider.profiles = profiles.profile, profiles.by_domain
-    # walk "none": the spider requests no neighbours; only comment pages are followed.
-    request = scrapy.Request(capture.url, callback=spider.parse_article, meta={"walk": "none"})
+    response = capture_response(capture, page_request(spider, capture.url))
     results: list[Article] = []
-    _drain(db, spider.parse_article(capture_response(capture, request)), results)
+    _drain(db, outputs(spider.parse_page(response)), results)
     return results[0] if results else None
 
 
-def _drain(db: Database, outputs: Iterable[Any], results: list[Article]) -> None:
-    pending = [iter(outputs)]
+def page_request(spider: ArticlesSpider, url: str) -> scrapy.Request:
+    """The request a crawl's revisit of the archived article at ``url`` makes: the page
+    route, walk ``none`` (no neighbours are requested; only comment pages are followed),
+    marked as archived (a page the archive holds as an article is classified as one unless
+    it is a listing, as in a crawl)."""
+    return scrapy.Request(
+        url,
+        callback=spider.parse_page,
+        errback=spider.on_error,
+        meta={"walk": "none", META: {"key": canonicalize_url(url), "archived": True}},
+    )
+
+
+def _drain(db: Database, first: Iterable[Any], results: list[Article]) -> None:
+    """Run a route's output to the end, answering each request from the captures."""
+    pending = [iter(first)]
     while pending:
         output = next(pending[-1], None)
         if output is None:
@@ -121,11 +138,11 @@ def _drain(db: Database, outputs: Iterable[Any], results: list[Article]) -> None
             # widget API URL for every thread), so it is not taken from them.
             stored = latest_capture(db, output.url) if output.method == "GET" else None
             if stored is not None:
-                pending.append(iter(output.callback(capture_response(stored, output))))
+                pending.append(outputs(output.callback(capture_response(stored, output))))
             elif output.errback is not None:
                 failure = Failure(IgnoreRequest(f"no stored page for {output.url}"))
                 failure.request = output  # type: ignore[attr-defined]
-                pending.append(iter(output.errback(failure) or ()))
+                pending.append(outputs(output.errback(failure)))
 
 
 def _article_urls(db: Database, url: str | None) -> list[str]:

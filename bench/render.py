@@ -182,7 +182,7 @@ def _crawl_seconds(start_url: str, settings: dict[str, str]) -> tuple[float, int
 
 
 def _crawls(repeat: int) -> list[list[str]]:
-    from scraper.demosite.content import build_site
+    from scraper.demosite.build import build_site
     from scraper.demosite.server import DemoServer
     from tests.render_site import serve_render_site
 

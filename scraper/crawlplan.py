@@ -48,9 +48,19 @@ import scrapy.utils.misc
 from lxml.html import HtmlElement
 from scrapy.exceptions import CloseSpider
 
-from . import discovery
+from . import decisions, discovery
+from .decisions import (
+    DIRECTION_REL,
+    ROUTES,
+    SHORT_CHAIN,
+    SOURCES,
+    page_route,
+    short_chain,
+    starts_discovery,
+)
 from .extract.urls import canonicalize_url, host_of
 from .items import Article, FetchNote, content_hash
+from .planoptions import PlanArgumentError, PlanOptions
 from .planstore import EXIT_LOCKED, Entry, PlanStore, Resumed, StoreBusy, StoreError
 from .schedule import DEFAULT_REVISIT, RevisitPolicy, ScheduleError, parse_time
 
@@ -60,138 +70,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-SOURCES = ("chain", "sitemap", "feed", "listing")
 MAX_FEEDS = 3  # article feeds taken from one page's <link rel=alternate>
 META = "newsarchive"  # request.meta key of the plan's per-request state
-DEFAULT_STOP_AFTER_KNOWN = 10
-# A chain walked from a start article that ends with fewer articles than this is taken as
-# no chain (a site whose prev/next links are missing or only join a few pages): discovery
-# starts from the site's sitemaps, feeds and home page.
-SHORT_CHAIN = 5
-ROUTES = ("article", "listing", "other")
 # The store a crawl uses when ARCHIVE_STORE is not set (named, never imported here).
 DEFAULT_STORE = "archive.planstore.ArchiveStore"
-
-
-def page_route(
-    kind: str,
-    url: str,
-    *,
-    is_start: bool = False,
-    via_chain: bool = False,
-    has_neighbours: bool = False,
-    via_pagination: bool = False,
-) -> str:
-    """Where a fetched HTML page goes: ``article`` (archived), ``listing`` (its links and
-    pagination drive discovery; never archived) or ``other`` (counted as skipped).
-    ``kind`` is :func:`scraper.extract.classify_page`'s verdict; a start URL that is a
-    site root is a home page, however little it looks like one. A page reached as an
-    article's previous or next link or already archived as an article (``via_chain``), or
-    a start URL that has previous or
-    next article links itself (``has_neighbours``), is an article unless it is a listing:
-    the links are the site saying so, and a short article (a brief, a photo story) has
-    little prose to show. Likewise a page reached as another page of a listing
-    (``via_pagination``: ``rel=next``, ``/page/2/``, ``index2.html``) is a listing, however
-    much teaser prose it shows."""
-    if is_start and urlsplit(url).path in ("", "/"):
-        return "listing"
-    if kind not in ROUTES:
-        kind = "other"
-    if via_pagination and kind == "article":
-        return "listing"
-    if kind == "other" and (via_chain or (is_start and has_neighbours)):
-        return "article"
-    return kind
-
-
-def starts_discovery(route: str, *, is_start: bool, auto: bool, has_neighbours: bool) -> bool:
-    """Whether a page starts discovery (sitemaps, feeds, the home page) for its host in
-    ``auto`` mode: any listing; a start page that is not an article; a start article with
-    neither a previous nor a next link."""
-    if not auto:
-        return False
-    if route == "listing":
-        return True
-    if not is_start:
-        return False
-    return route == "other" or not has_neighbours
-
-
-def short_chain(reached: int, *, room: bool) -> bool:
-    """A chain from a start article that ended with fewer than :data:`SHORT_CHAIN`
-    articles (``reached``) while ``max_articles`` still leaves room."""
-    return room and reached < SHORT_CHAIN
-
-
-class PlanArgumentError(ValueError):
-    """A ``-a`` argument of the plan (discover, incremental, full, stop_after_known)."""
-
-
-def _flag(name: str, value: object) -> bool:
-    text = str(value).strip().lower()
-    if text in ("", "0", "false", "no", "off"):
-        return False
-    if text in ("1", "true", "yes", "on"):
-        return True
-    raise PlanArgumentError(f"{name} must be 0 or 1, got {value!r}")
-
-
-@dataclass(frozen=True)
-class PlanOptions:
-    discover: frozenset[str] | None  # None: auto
-    incremental: bool = False
-    full: bool = False
-    stop_after_known: int | None = None
-
-    @classmethod
-    def from_args(
-        cls,
-        discover: str | None = None,
-        incremental: object = None,
-        full: object = None,
-        stop_after_known: object = None,
-    ) -> PlanOptions:
-        sources: frozenset[str] | None = None
-        if discover not in (None, "", "auto"):
-            parts = {p.strip() for p in str(discover).split(",") if p.strip()}
-            unknown = parts - set(SOURCES)
-            if unknown or not parts:
-                raise PlanArgumentError(
-                    f"discover must be 'auto' or a comma-separated subset of "
-                    f"{','.join(SOURCES)}, got {discover!r}"
-                )
-            sources = frozenset(parts)
-        k: int | None = None
-        if stop_after_known not in (None, ""):
-            try:
-                k = int(str(stop_after_known))
-            except ValueError:
-                k = 0
-            if k < 1:
-                raise PlanArgumentError(
-                    f"stop_after_known must be a positive integer, got {stop_after_known!r}"
-                )
-        # Incremental is the default: on an empty archive it fetches everything anyway, and
-        # on an archive that holds the site it fetches what is new or due (full=1: all).
-        inc = _flag("incremental", incremental) if incremental is not None else True
-        is_full = _flag("full", full) if full is not None else False
-        if is_full and k is not None:
-            raise PlanArgumentError("full=1 re-visits everything: drop stop_after_known")
-        if inc and k is None:
-            k = DEFAULT_STOP_AFTER_KNOWN
-        return cls(sources, inc or is_full, is_full, k)
-
-    def arguments(self) -> dict[str, Any]:
-        """For the crawl's ``args`` column: only what differs from the defaults."""
-        out: dict[str, Any] = {}
-        if self.discover is not None:
-            out["discover"] = ",".join(s for s in SOURCES if s in self.discover)
-        if self.incremental and not self.full:
-            out["incremental"] = 1
-            out["stop_after_known"] = self.stop_after_known
-        if self.full:
-            out["full"] = 1
-        return out
 
 
 @dataclass(frozen=True)
@@ -231,6 +113,9 @@ class CrawlPlan:
         self.robots_sitemaps: dict[str, list[str]] = {}  # netloc -> Sitemap: URLs
         self.hints: dict[str, str] = {}  # key -> why a known article is fetched again
         self.lacked: set[str] = set()  # article keys this run requested as not archived
+        self.sitemap_listed: dict[str, set[str]] = {}  # host -> article keys sitemaps listed
+        self.sitemap_failed: set[str] = set()  # hosts with a sitemap that failed this run
+        self.departures_checked: set[str] = set()  # hosts
 
     # -- life cycle -----------------------------------------------------------------------
 
@@ -291,6 +176,37 @@ class CrawlPlan:
 
     def stored_link(self, key: str, rel: str) -> str | None:
         return self.store.stored_link(key, rel) if self.store is not None else None
+
+    def neighbours(self, key: str) -> list[str]:
+        """The archived previous/next neighbours of ``key`` (both link directions)."""
+        return self.store.neighbours(key) if self.store is not None else []
+
+    def listed_in_sitemap(self, key: str) -> None:
+        self.sitemap_listed.setdefault(host_of(key), set()).add(key)
+
+    def departed(self, host: str) -> list[str]:
+        """Once per host, after its sitemaps are read: the archived articles of ``host``
+        they no longer list, when they list the rest (:func:`decisions.sitemap_departures`)."""
+        listed = self.sitemap_listed.get(host)
+        if self.store is None or not listed or host in self.departures_checked:
+            return []
+        self.departures_checked.add(host)
+        found = self.store.absent_articles(host, listed)
+        failed = host in self.sitemap_failed
+        if not decisions.sitemap_departures(found.archived, len(found.absent), failed=failed):
+            return []
+        return found.absent
+
+    def departures(self, skip: set[str]) -> list[str]:
+        """The archived articles that left the sitemaps this run read (:meth:`departed`,
+        every host; not those in ``skip``, asked for already)."""
+        out = []
+        for host in sorted(self.sitemap_listed):
+            departed = [url for url in self.departed(host) if url not in skip]
+            if departed:
+                logger.info("%d archived articles of %s left its sitemap", len(departed), host)
+            out += departed
+        return out
 
     def due_articles(self) -> list[str]:
         """Archived articles the revisit policy says to check on this run."""
@@ -365,40 +281,89 @@ class CrawlPlan:
             checked_at=self.now_iso(),
         )
 
+    def article_note(self, key: str, origin: dict[str, Any]) -> FetchNote:
+        """The note written after the article ``key`` (fetched for ``origin``'s entry)."""
+        return FetchNote(
+            url=key,
+            frontier_keys=tuple(dict.fromkeys((origin["key"], key))),
+            etag=origin.get("etag"),
+            last_modified=origin.get("last_modified"),
+            status=200,
+            checked_at=self.now_iso(),
+        )
+
+    def not_modified_note(self, key: str) -> FetchNote:
+        return FetchNote(
+            url=key, frontier_keys=(key,), not_modified=True, status=304, checked_at=self.now_iso()
+        )
+
+    def gone_note(self, key: str, status: int, reason: str) -> FetchNote:
+        return FetchNote(
+            url=key,
+            frontier_keys=(key,),
+            frontier_state="failed",
+            reason=reason,
+            status=status,
+            gone=True,
+            checked_at=self.now_iso(),
+        )
+
+    def shutdown(self, reason: str | None, *, archive_failed: bool) -> None:
+        """The crawl's engine stopped (``reason``: why the spider closed): settle what was
+        dropped (:meth:`finish`), then release the archive."""
+        try:
+            dropped = self.finish(reason, archive_failed=archive_failed)
+            if dropped:
+                logger.warning("%d requests were dropped unanswered: %s", len(dropped), dropped[:5])
+        except Exception as exc:  # the store is the archive's; its errors end here, in one line
+            logger.error("could not settle the frontier: %s", exc)
+        finally:
+            self.close()
+
+    def finish(self, reason: str | None, *, archive_failed: bool) -> list[str]:
+        """After the pipeline's last commit. A finished crawl has no request in flight: an
+        entry still leased was dropped unanswered somewhere in Scrapy; it is settled as
+        failed so the next run starts afresh instead of resuming it forever. After a
+        refused write, what is unsettled was fetched but not stored: it stays for the next
+        run to fetch again. Returns the keys settled so."""
+        if reason != "finished" or archive_failed or self.failure:
+            return []
+        return self.settle_leftovers("dropped unanswered")
+
     # -- incremental decisions ------------------------------------------------------------
 
     def admit(
         self, key: str, *, force: bool = False, source: str = "chain"
     ) -> tuple[str, Known | None]:
-        """``("fetch", known)``, ``("conditional", known)`` or ``("skip", known)``."""
+        """``("fetch", known)``, ``("conditional", known)`` or ``("skip", known)``
+        (:func:`decisions.admit`)."""
         if not self.options.incremental:
             return "fetch", None
         known = self.known(key)
-        if known is None or self.options.full:
-            return "fetch", known
         hint = self.hints.get(key)
-        if hint == "chain":
-            return "fetch", known  # its prev/next links changed: the validators would not say
-        if force or hint or self.policy.due(known.published, known.checked, self.now()):
-            return "conditional", known
-        if self._newest_of_its_chain(key):
-            # The next article, when one is published, is linked from here first.
-            return "conditional", known
-        return "skip", known
-
-    def _newest_of_its_chain(self, key: str) -> bool:
-        """A chained article (it has a previous one) whose next link is not known yet."""
-        return self.stored_link(key, "prev") is not None and self.stored_link(key, "next") is None
+        due = known is not None and self.policy.due(known.published, known.checked, self.now())
+        # The stored links are looked up only when nothing else decides.
+        newest = (
+            known is not None
+            and not (force or hint or due)
+            and decisions.newest_of_chain(
+                self.stored_link(key, "prev"), self.stored_link(key, "next")
+            )
+        )
+        decision = decisions.admit(
+            incremental=True,
+            full=self.options.full,
+            known=known is not None,
+            hint=hint,
+            force=force,
+            due=due,
+            newest_of_chain=newest,
+        )
+        return decision, known
 
     @staticmethod
     def conditional_headers(known: Known) -> dict[str, str]:
-        # Last-Modified describes the article; an ETag changes with every sidebar widget on
-        # a news site, so it is only sent when there is no Last-Modified to send.
-        if known.last_modified:
-            return {"If-Modified-Since": known.last_modified}
-        if known.etag:
-            return {"If-None-Match": known.etag}
-        return {}
+        return decisions.conditional_headers(known.last_modified, known.etag)
 
     def hint(self, key: str, why: str) -> None:
         self.hints.setdefault(key, why)
@@ -416,19 +381,16 @@ class CrawlPlan:
                 when = parsedate_to_datetime(stated)
             except (TypeError, ValueError, IndexError):
                 when = None
-        return when is None or known.checked is None or when > known.checked
+        return decisions.newer_than_check(when, known.checked)
 
     def sitemap_newer(self, entry: discovery.SitemapEntry, known: Known) -> bool:
         stated = parse_time(entry.lastmod or entry.news_date)
-        copy = max((t for t in (known.modified, known.published) if t), default=None)
-        return stated is not None and copy is not None and stated > copy
+        return decisions.sitemap_newer(stated, known.modified, known.published)
 
     # -- discovery ------------------------------------------------------------------------
 
     def sources(self, start_is_listing: bool) -> frozenset[str]:
-        if self.options.discover is not None:
-            return self.options.discover
-        return frozenset(SOURCES) if start_is_listing else frozenset({"chain"})
+        return decisions.sources(self.options.discover, start_is_listing=start_is_listing)
 
     @property
     def auto(self) -> bool:
@@ -473,6 +435,10 @@ class CrawlPlan:
             and short_chain(reached, room=room)
         )
 
+    def robots_parsed(self, robotparser: Any, request: scrapy.Request) -> None:
+        """Scrapy's ``robots_parsed`` signal: the host's ``Sitemap:`` lines."""
+        self.on_robots(urlsplit(request.url).netloc, robotparser)
+
     def on_robots(self, netloc: str, robotparser: Any) -> None:
         inner = getattr(robotparser, "rp", None)
         urls = list(getattr(inner, "sitemaps", []) or [])
@@ -482,3 +448,19 @@ class CrawlPlan:
 
     def chain_report(self) -> dict[str, Any] | None:
         return self.store.chain_report() if self.store is not None else None
+
+
+__all__ = [
+    "DIRECTION_REL",
+    "META",
+    "ROUTES",
+    "SHORT_CHAIN",
+    "SOURCES",
+    "CrawlPlan",
+    "Known",
+    "PlanArgumentError",
+    "PlanOptions",
+    "page_route",
+    "short_chain",
+    "starts_discovery",
+]

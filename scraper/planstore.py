@@ -10,7 +10,7 @@ methods.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +69,15 @@ class KnownRow:
     checked_at: str | None
 
 
+@dataclass(frozen=True)
+class Absence:
+    """A host's archived articles (not marked removed) against a set of listed keys: how
+    many there are, and which of them the set lacks (oldest published first)."""
+
+    archived: int
+    absent: list[str]
+
+
 class PlanStore(Protocol):
     """The archive as the crawl plan sees it (one run's view, on the crawl's thread).
     Frontier writes that fail raise :class:`StoreError`."""
@@ -88,6 +97,15 @@ class PlanStore(Protocol):
         """Every archived article's key, newest published first."""
         ...
 
+    def absent_articles(self, host: str, listed: Collection[str]) -> Absence:
+        """The archived articles of ``host`` (not marked removed) not in ``listed``."""
+        ...
+
+    def neighbours(self, key: str) -> list[str]:
+        """The archived articles ``key`` links to as previous/next, and those that link to
+        it so."""
+        ...
+
     def chain_report(self) -> dict[str, Any]: ...
 
     # the frontier
@@ -101,6 +119,7 @@ class PlanStore(Protocol):
 __all__ = [
     "ENTRY_KINDS",
     "EXIT_LOCKED",
+    "Absence",
     "Entry",
     "KnownRow",
     "PlanStore",

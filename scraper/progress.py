@@ -3,7 +3,8 @@
 When the crawl knows how many articles to expect (``-a max_articles``, or the article
 URLs it has found so far once sitemaps, feeds or listings have named some), it shows how many
 it has handled, the rate and an ETA: redrawn in place every second on a terminal, logged
-every ``LOGSTATS_INTERVAL`` seconds otherwise (Scrapy's own log stays as it is).
+every ``LOGSTATS_INTERVAL`` seconds otherwise (Scrapy's own log stays as it is), and
+once more when the run ends.
 ``ARCHIVE_PROGRESS = False`` turns it off. The summary line (new, updated, unchanged,
 not modified, gone, failed, into which archive) is the pipeline's, which knows the
 counts (archive/pipeline.py).
@@ -114,8 +115,11 @@ class CrawlProgress:
             logger.info("Progress: %s", line)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
+        """The last progress, as the run ends (the last tick may be up to an interval
+        old), then the terminal's line ended."""
         if self.loop is not None and self.loop.running:
             self.loop.stop()
+            self.show()
         if self.drawn:
             self.stream.write("\n")
             self.stream.flush()

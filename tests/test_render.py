@@ -22,6 +22,7 @@ from scraper.extract import extract_comments
 from scraper.items import Article, Comment
 from scraper.render import RenderSettingError, render_mode, should_render
 from scraper.spiders.articles import ArticlesSpider
+from scraper.spiders.threads import outputs
 from tests.crawling import db_rows, run_crawl
 from tests.render_site import THREAD, pages, serve_render_site
 
@@ -179,14 +180,14 @@ URL = "http://news.test/news/scripted/"
 
 def _spider_for(mode: str) -> ArticlesSpider:
     spider = ArticlesSpider(start_url=URL)
-    spider.render_mode = mode
+    spider.rendering.mode = mode
     return spider
 
 
 def _first_look(spider: ArticlesSpider) -> list[object]:
     body = pages()["/news/scripted/"][1].encode()
     request = scrapy.Request(URL, meta={"walk": "none"})
-    return list(spider.parse_article(HtmlResponse(URL, body=body, request=request)))
+    return list(outputs(spider.parse_page(HtmlResponse(URL, body=body, request=request))))
 
 
 def test_auto_mode_asks_for_the_page_in_the_browser_before_handing_the_article_over() -> None:

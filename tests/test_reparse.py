@@ -221,3 +221,33 @@ def test_a_killed_reparse_row_is_marked_by_the_next_run(archive: Path) -> None:
     ).fetchall()
     conn.close()
     assert rows == [("failed", "killed"), ("finished", None)]
+
+
+def test_a_stored_page_reparsed_gives_the_row_the_crawl_stored(archive: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from archive.captures import latest_capture
+    from scraper.items import ARTICLE_FIELDS, article_to_dict
+    from scraper.spiders.articles import ArticlesSpider
+
+    routed: list[str] = []
+    page_route = ArticlesSpider.parse_page
+
+    def recorded(self, response):  # type: ignore[no-untyped-def]
+        routed.append(response.url)
+        return page_route(self, response)
+
+    # The route every crawl response takes; reparse has no other.
+    monkeypatch.setattr(ArticlesSpider, "parse_page", recorded)
+    db = open_readonly(archive)
+    urls = [row[0] for row in db.execute("select canonical_url from articles order by rowid")]
+    for url in urls:
+        stored = get_article(db, url)
+        capture = latest_capture(db, stored.url)
+        assert capture is not None
+        article = reparse_module.reextract(db, capture)
+        assert article is not None, url
+        again, crawled = article_to_dict(article), article_to_dict(stored)
+        for name in ARTICLE_FIELDS:
+            if name != "fetched_at":
+                assert again[name] == crawled[name], (url, name)
+    db.close()
+    assert len(routed) == len(urls) and len(urls) > 10

@@ -11,6 +11,7 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 
 from scraper.items import Article
 from scraper.spiders.articles import ArticlesSpider, SpiderArgumentError
+from scraper.spiders.threads import outputs
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 
@@ -28,6 +29,11 @@ def _article_page(meta: dict, folder: Path) -> bytes:
 def _response(url: str, body: bytes, request: scrapy.Request | None = None) -> HtmlResponse:
     request = request or scrapy.Request(url, meta={"walk": "both"})
     return HtmlResponse(url=url, body=body, encoding="utf-8", request=request)
+
+
+def _page(spider: ArticlesSpider, response: Response) -> list[object]:
+    """What the page route (the one every fetched page takes) yields for ``response``."""
+    return list(outputs(spider.parse_page(response)))
 
 
 def _spider(start_url: str, **kwargs: str) -> ArticlesSpider:
@@ -58,7 +64,7 @@ def test_several_start_urls_and_their_hosts() -> None:
 def test_neighbours_are_requested_before_the_article_is_finished() -> None:
     meta, folder = _case("wp-tt1-zero-comments")
     spider = _spider(meta["url"])
-    out = list(spider.parse_article(_response(meta["url"], _article_page(meta, folder))))
+    out = _page(spider, _response(meta["url"], _article_page(meta, folder)))
     requests = [o for o in out if isinstance(o, scrapy.Request)]
     expected = json.loads((folder / "expected.json").read_text("utf-8"))
     assert [r.url for r in requests] == [expected["prev_url"], expected["next_url"]]
@@ -71,7 +77,7 @@ def test_walking_older_does_not_turn_back() -> None:
     meta, folder = _case("wp-tt1-zero-comments")
     spider = _spider(meta["url"])
     request = scrapy.Request(meta["url"], meta={"walk": "older"})
-    out = list(spider.parse_article(_response(meta["url"], _article_page(meta, folder), request)))
+    out = _page(spider, _response(meta["url"], _article_page(meta, folder), request))
     requests = [o for o in out if isinstance(o, scrapy.Request)]
     assert [r.meta["walk"] for r in requests] == ["older"]
 
@@ -80,7 +86,7 @@ def test_comment_pages_are_fetched_and_merged_into_one_article() -> None:
     meta, folder = _case("wp-tt1-long-paginated-comments")
     files = {url: name for name, url in meta["pages"].items()}
     spider = _spider(meta["url"], direction="older", max_articles="1")
-    out = list(spider.parse_article(_response(meta["url"], _article_page(meta, folder))))
+    out = _page(spider, _response(meta["url"], _article_page(meta, folder)))
     fetched = 0
     while not isinstance(out[-1], Article):
         request = out[-1]
@@ -100,7 +106,7 @@ def test_comment_pages_are_fetched_and_merged_into_one_article() -> None:
 def test_a_failed_comment_page_still_yields_the_article() -> None:
     meta, folder = _case("demo-paginated-comments")
     spider = _spider(meta["url"])
-    out = list(spider.parse_article(_response(meta["url"], _article_page(meta, folder))))
+    out = _page(spider, _response(meta["url"], _article_page(meta, folder)))
     request = out[-1]
     assert isinstance(request, scrapy.Request)
 
@@ -127,11 +133,11 @@ def test_non_html_and_duplicates_are_skipped_with_a_reason() -> None:
     meta, folder = _case("wp-tt1-zero-comments")
     spider = _spider(meta["url"])
     pdf = Response(url=meta["url"], body=b"%PDF-1.4", request=scrapy.Request(meta["url"]))
-    assert list(spider.parse_article(pdf)) == []
+    assert _page(spider, pdf) == []
     body = _article_page(meta, folder)
-    first = list(spider.parse_article(_response(meta["url"], body)))
+    first = _page(spider, _response(meta["url"], body))
     tracking = meta["url"] + "?utm_source=newsletter"
-    again = list(spider.parse_article(_response(tracking, body)))
+    again = _page(spider, _response(tracking, body))
     assert isinstance(first[-1], Article)
     assert not [o for o in again if isinstance(o, Article)]
     assert spider.skipped == {"not html": 1, "duplicate": 1}
@@ -140,16 +146,21 @@ def test_non_html_and_duplicates_are_skipped_with_a_reason() -> None:
 def test_not_an_article_is_skipped() -> None:
     spider = _spider("http://127.0.0.1/")
     text = TextResponse(url="http://127.0.0.1/", body=b"", encoding="utf-8")
-    assert list(spider.parse_article(text)) == []
-    empty = _response("http://127.0.0.1/x", b"<html><body><nav>menu</nav></body></html>")
-    assert list(spider.parse_article(empty)) == []
+    assert _page(spider, text) == []
+    # Reached as a previous link, the page is taken for an article, and has none.
+    url, body = "http://127.0.0.1/x", b"<html><body><nav>menu</nav></body></html>"
+    empty = _response(url, body, scrapy.Request(url, meta={"walk": "older"}))
+    assert _page(spider, empty) == []
     assert spider.skipped == {"not html": 1, "not an article": 1}
+    # Reached otherwise, the page route classifies it first: not an article page at all.
+    assert _page(spider, _response(url + "y", body)) == []
+    assert spider.skipped["other page"] == 1
 
 
 def test_off_site_neighbours_are_not_requested() -> None:
     meta, folder = _case("wp-tt1-zero-comments")
     spider = _spider("http://elsewhere.example/start/")
-    out = list(spider.parse_article(_response(meta["url"], _article_page(meta, folder))))
+    out = _page(spider, _response(meta["url"], _article_page(meta, folder)))
     assert not [o for o in out if isinstance(o, scrapy.Request)]
     assert spider.skipped["off-site"] == 2
 
@@ -165,6 +176,6 @@ def test_an_extractor_failure_is_recorded_and_the_chain_goes_on(
     monkeypatch.setattr(module, "extract_article_page", broken)
     meta, folder = _case("wp-tt1-zero-comments")
     spider = _spider(meta["url"])
-    out = list(spider.parse_article(_response(meta["url"], _article_page(meta, folder))))
+    out = _page(spider, _response(meta["url"], _article_page(meta, folder)))
     assert len([o for o in out if isinstance(o, scrapy.Request)]) == 2
     assert spider.errors == [{"url": meta["url"], "reason": "extraction error: RuntimeError: boom"}]

@@ -13,6 +13,7 @@ from twisted.python.failure import Failure
 from scraper.extract.widgets import WidgetPage, merge_widget_pages
 from scraper.items import Article, Comment
 from scraper.spiders.articles import ArticlesSpider
+from scraper.spiders.threads import outputs
 
 URL = "https://news.example.org/2026/03/council-budget-vote/"
 API = "https://comments.example.net/"
@@ -38,7 +39,7 @@ def _start() -> tuple[ArticlesSpider, scrapy.Request]:
     spider = ArticlesSpider(start_url=URL, direction="older")
     request = scrapy.Request(URL, meta={"walk": "none"})
     response = HtmlResponse(URL, body=PAGE.encode(), encoding="utf-8", request=request)
-    out = list(spider.parse_article(response))
+    out = list(outputs(spider.parse_page(response)))
     assert len(out) == 1 and isinstance(out[0], scrapy.Request), out
     assert (
         out[0].url

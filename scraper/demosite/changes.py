@@ -25,6 +25,9 @@ class SiteChanges:
     commented: tuple[int, ...] = ()  # one new top-level comment each
     removed_comment: tuple[int, ...] = ()  # the last comment of the thread is deleted
     gone: tuple[int, ...] = ()  # the article now answers 410 Gone
+    # Deleted from the site: it answers 410 Gone and has left the sitemap, the listings and
+    # the chain (its neighbours link to each other).
+    deleted: tuple[int, ...] = ()
 
 
 def staged_site(n_articles: int, new: int, seed: int = 7) -> tuple[Site, Site]:
@@ -56,8 +59,10 @@ def change_site(site: Site, changes: SiteChanges, at: int) -> Site:
     for i in changes.commented:
         articles[i] = _with_comment(articles[i], next_id, at)
         next_id += 3
-    gone = site.gone | {articles[i].path for i in changes.gone}
-    return replace(site, articles=tuple(articles), gone=frozenset(gone))
+    gone = site.gone | {articles[i].path for i in (*changes.gone, *changes.deleted)}
+    dropped = set(changes.deleted)
+    kept = tuple(a for i, a in enumerate(articles) if i not in dropped)
+    return replace(site, articles=kept, gone=frozenset(gone))
 
 
 def _signature(site: Site, a: DemoArticle) -> tuple[object, ...]:
@@ -77,6 +82,8 @@ def changed_pages(old: Site, new: Site) -> dict[str, int]:
     changed or gone between ``old`` and ``new``; unchanged articles are left out."""
     old_by_path = {a.path: a for a in old.articles}
     out: dict[str, int] = {}
+    for path in new.gone - {a.path for a in new.articles} - old.gone:
+        out[path] = 1
     for a in new.articles:
         was = old_by_path.get(a.path)
         if was is None or _signature(old, was) != _signature(new, a):

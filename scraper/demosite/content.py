@@ -139,7 +139,10 @@ class Specials:
 class Site:
     name: str
     seed: int
-    articles: tuple[DemoArticle, ...]  # oldest → newest, one prev/next chain
+    # Oldest → newest, one prev/next chain. An article's ``index`` seeds its content and
+    # stays when an older one is deleted from the site; its place in the chain is its
+    # position here.
+    articles: tuple[DemoArticle, ...]
     sections: tuple[Section, ...]
     authors: tuple[Author, ...]
     specials: Specials
@@ -159,11 +162,20 @@ class Site:
     def by_post_id(self, post_id: int) -> DemoArticle | None:
         return self._by_post_id.get(post_id)
 
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        return {a.path: i for i, a in enumerate(self.articles)}
+
+    def position(self, article: DemoArticle) -> int:
+        """Where ``article`` is in the chain (its index unless articles were deleted)."""
+        return self._position[article.path]
+
     def previous(self, article: DemoArticle) -> DemoArticle | None:
-        return self.articles[article.index - 1] if article.index > 0 else None
+        i = self.position(article)
+        return self.articles[i - 1] if i > 0 else None
 
     def next(self, article: DemoArticle) -> DemoArticle | None:
-        i = article.index + 1
+        i = self.position(article) + 1
         return self.articles[i] if i < len(self.articles) else None
 
     def in_section(self, slug: str) -> list[DemoArticle]:
@@ -179,18 +191,19 @@ class Site:
     @cached_property
     def _section_indices(self) -> dict[str, list[int]]:
         out: dict[str, list[int]] = {s.slug: [] for s in self.sections}
-        for a in self.articles:
-            out[a.section.slug].append(a.index)
+        for i, a in enumerate(self.articles):
+            out[a.section.slug].append(i)
         return out
 
     def related(self, article: DemoArticle, k: int = 4) -> list[DemoArticle]:
         """Up to ``k`` articles of the same section, nearest older first, never the article
         itself nor its previous or next article (widgets must not look like prev/next)."""
         pool = self._section_indices[article.section.slug]
-        at = bisect_left(pool, article.index)
+        here = self.position(article)
+        at = bisect_left(pool, here)
         older = pool[max(0, at - k - 2) : at][::-1]
         newer = pool[at + 1 : at + k + 3]
-        picks = [i for i in older + newer if abs(i - article.index) > 1]
+        picks = [i for i in older + newer if abs(i - here) > 1]
         return [self.articles[i] for i in picks[:k]]
 
     @cached_property

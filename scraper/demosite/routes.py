@@ -109,6 +109,8 @@ def resolve(site: Site, base: str, target: str) -> Response:
     if m := _ARTICLE.match(path):
         a = site.by_path(m.group(1))
         page_no = int(m.group(2) or 1)
+        if a is None and m.group(1) in site.gone:  # deleted from the site
+            return _html(render_not_found(site, base), 410)
         if a is None or page_no < 1 or page_no > a.comment_pages:
             return not_found(site, base)
         if a.path in site.gone:

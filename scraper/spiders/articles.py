@@ -3,111 +3,73 @@
     scrapy crawl articles -a start_url=URL[,URL...] [-a direction=both|older|newer]
                           [-a max_articles=N] [-a profile=PATH] [-s ARCHIVE_DB=PATH]
                           [-s ARCHIVE_PROFILES=FOLDER]
+                          [-a discover=auto|chain,sitemap,feed,listing]
+                          [-a incremental=0|1] [-a full=0|1] [-a stop_after_known=K]
 
-It only routes: extraction is ``scraper.extract``, storage is the pipeline. For each
-article page it finds the neighbours first and sends those requests before the page's
-heavy work, then extracts the article, fetches the rest of its comment thread page by page,
-merges the comments and yields one ``Article``.
+One class whose callbacks route: what to fetch is decided by pure functions
+(:mod:`scraper.decisions`) on what the crawl plan looks up (:mod:`scraper.crawlplan`),
+extraction is ``scraper.extract``, parsing sitemaps and feeds is :mod:`scraper.discovery`,
+storage is the archive's pipeline. Every page fetched as a possible article takes one
+route, :meth:`ArticlesSpider.parse_page`: a 304, or the page classified (article, listing,
+other); an article's neighbours are requested first and leave before the page's heavy
+work (:mod:`.departures`), then the article is extracted, the rest of its comment thread
+fetched page by page and merged (then a comment widget's API thread, :mod:`.widgets`,
+or the page once more in a browser, :mod:`.rendered`), and one ``Article`` yielded.
+Offline re-extraction (``archive/reparse.py``) drives the same route.
 
 A site profile (``-a profile=PATH``, or the one of the ``ARCHIVE_PROFILES`` folder whose
 ``domains`` hold the page's host) wins over generic extraction field by field. Profiles
 are loaded before the first request: a broken one, like a bad ``-a`` argument, stops the
-crawl with one error line and a non-zero exit.
+crawl with one error line and a non-zero exit. Without a plan (the spider built outside a
+crawl, as reparse and the routing tests do) the archive's steps are left out.
 """
 
 from __future__ import annotations
 
-import logging
-from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
+from .. import decisions, discovery
 from ..crawlplan import META, CrawlPlan, PlanArgumentError, PlanOptions
+from ..exitcodes import EXIT_STATUS_STAT
 from ..extract import (
-    CommentThread,
-    PageStart,
     extract_article_page,
     extract_thread,
     merge_comment_pages,
-    start_page,
 )
 from ..extract.profiles import Profile, ProfileError, load_profile, load_profiles, pick_profile
-from ..extract.urls import canonicalize_url, host_of, strip_tracking
-from ..extract.widgets import WidgetRef, detect_widget
+from ..extract.urls import canonicalize_url, host_of
+from ..extract.widgets import detect_widget
 from ..items import Article
-from ..render import RenderSettingError
+from ..middlewares import WIDGET_META
+from ..render import RENDER_META, RenderSettingError
+from . import found, pages, rendered, revisits, widgets
+from .arguments import DIRECTIONS, SpiderArgumentError, WalkArguments, report_start_error
 from .departures import Departures
-from .planned import DIRECTION_REL, PlannedRoutes
-from .rendered import RenderRoutes
-from .responses import response_index, response_tree
-from .widgets import WidgetRoutes
+from .responses import response_tree
+from .tally import Tally
+from .threads import ThreadState
+from .walker import Walker
+from .widgets import WidgetReader, WidgetThread
 
-DIRECTIONS = ("both", "older", "newer")
-MAX_ERRORS_KEPT = 1000
+__all__ = ["DIRECTIONS", "ArticlesSpider", "SpiderArgumentError"]
 
-
-class SpiderArgumentError(ValueError):
-    """A ``-a`` argument the spider cannot work with."""
-
-
-logger = logging.getLogger(__name__)
-
-
-class _Silence(logging.Filter):
-    """Drops the traceback Scrapy's event loop (or Twisted) logs for one start-up error
-    that has already been reported in one line."""
-
-    def __init__(self, exc: BaseException) -> None:
-        super().__init__()
-        self.exc = exc
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and record.exc_info[1] is self.exc:
-            return False
-        message = record.getMessage() if record.args else str(record.msg)
-        return not (type(self.exc).__name__ in message and str(self.exc) in message)
-
-
-def _report_start_error(exc: BaseException) -> None:
-    """Log a bad argument or profile once, as one line; the crawl then fails to start
-    (no request is made, exit code 1) without a traceback."""
-    logger.error("cannot start the crawl: %s", exc)
-    for name in ("asyncio", "twisted", "scrapy.crawler", "scrapy.utils.log"):
-        logging.getLogger(name).addFilter(_Silence(exc))
-
-
-@dataclass
-class _ThreadState:
-    """An article waiting for the other pages of its comment thread."""
-
-    article: Article
-    threads: list[CommentThread]
-    queue: list[str]
-    visited: set[str] = field(default_factory=set)
-    origin: dict[str, Any] = field(default_factory=dict)  # the crawl plan's request state
-    widget: WidgetRef | None = None  # the page's comment widget, read after its HTML thread
-
-
-@dataclass
-class _Begun:
-    """An article page after its first look (see ``ArticlesSpider._begin_article``)."""
-
-    start: PageStart
-    profile: Profile | None
-    requests: list[scrapy.Request]
+# Request meta of the requests an article waits on before it is handed over.
+PENDING_META = frozenset({"thread_state", WIDGET_META, RENDER_META})
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class ArticlesSpider(WidgetRoutes, RenderRoutes, PlannedRoutes, scrapy.Spider):
+class ArticlesSpider(scrapy.Spider):
     name = "articles"
 
     def __init__(
@@ -125,32 +87,17 @@ class ArticlesSpider(WidgetRoutes, RenderRoutes, PlannedRoutes, scrapy.Spider):
         super().__init__(**kwargs)
         self.profile: Profile | None = load_profile(profile) if profile else None
         self.profiles: list[Profile] = []  # the ARCHIVE_PROFILES folder, by domain
-        if not start_url:
-            raise SpiderArgumentError("missing -a start_url=URL (several URLs: comma-separated)")
-        urls = [u.strip() for u in str(start_url).split(",") if u.strip()]
-        bad = [u for u in urls if not u.startswith(("http://", "https://"))]
-        if bad or not urls:
-            raise SpiderArgumentError(f"start_url must be http(s) URLs, got {start_url!r}")
-        if direction not in DIRECTIONS:
-            raise SpiderArgumentError(
-                f"direction must be one of {', '.join(DIRECTIONS)}, got {direction!r}"
-            )
-        limit: int | None = None
-        if max_articles not in (None, ""):
-            try:
-                limit = int(str(max_articles))
-            except ValueError:
-                limit = -1
-            if limit < 1:
-                raise SpiderArgumentError(
-                    f"max_articles must be a positive integer, got {max_articles!r}"
-                )
-        self.start_url_list = urls
-        self.direction = direction
-        self.max_articles = limit
-        self.allowed_hosts = {host_of(u) for u in urls}
+        walk = WalkArguments.parse(start_url, direction, max_articles)
+        self.start_url_list = walk.start_urls
+        self.direction = walk.direction
+        self.max_articles = walk.max_articles
+        self.allowed_hosts = walk.hosts
         self.allowed_domains = sorted(self.allowed_hosts)
-        self.arguments = {"start_url": start_url, "direction": direction, "max_articles": limit}
+        self.arguments: dict[str, Any] = {
+            "start_url": start_url,
+            "direction": direction,
+            "max_articles": walk.max_articles,
+        }
         if profile:
             self.arguments["profile"] = profile
         try:
@@ -158,15 +105,36 @@ class ArticlesSpider(WidgetRoutes, RenderRoutes, PlannedRoutes, scrapy.Spider):
         except PlanArgumentError as exc:
             raise SpiderArgumentError(str(exc)) from exc
         self.arguments.update(self.options.arguments())
-        # Set by from_crawler: persistence, discovery and incremental runs (crawlplan.py).
-        self.plan: CrawlPlan | None = None
-        self.seen_articles: set[str] = set()  # canonical URLs of articles accepted
-        self.scheduled: set[str] = set()  # canonical forms of article URLs requested
-        self.skipped: Counter[str] = Counter()
-        self.errors: list[dict[str, str]] = []
+        self.plan: CrawlPlan | None = None  # set by from_crawler: a crawl into an archive
+        self.tally = Tally(self.logger)
+        self.skipped, self.errors = self.tally.skipped, self.tally.errors
+        self.walker = Walker(
+            self.allowed_hosts,
+            self.max_articles,
+            self.tally,
+            {
+                "article": (self.parse_page, self.on_error),
+                "listing": (self.parse_page, self.on_discovery_error),
+                "sitemap": (self.parse_sitemap, self.on_discovery_error),
+                "feed": (self.parse_feed, self.on_discovery_error),
+            },
+        )
+        self.seen_articles = self.walker.seen  # canonical URLs of articles accepted
+        self.scheduled = self.walker.scheduled  # canonical forms of article URLs requested
+        self.plan_skipped = self.walker.stepped  # known articles skipped as not due
+        self.plan_pages = self.walker.pages  # listing, sitemap and feed keys requested
         self.departures: Departures | None = None  # set in a crawl
-        self.notes_handed = 0  # FetchNotes sent to the archive (scraper.signals.fetch_noted)
-        self.widget_hosts: set[str] = set()  # comment widget APIs pages named (widgets.py)
+        self._close_reason: str | None = None
+        self.widgets = WidgetReader(
+            self.tally, self.allowed_domains, self.parse_widget_page, self.on_widget_error
+        )
+        self.widget_hosts = self.widgets.hosts  # comment widget APIs pages named
+        self.rendering = rendered.Rendering(self.parse_rendered_page, self.on_render_error)
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        super().update_settings(settings)
+        rendered.update_settings(settings)  # scrapy-playwright only when rendering is on
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArticlesSpider:
@@ -175,103 +143,128 @@ class ArticlesSpider(WidgetRoutes, RenderRoutes, PlannedRoutes, scrapy.Spider):
             folder = crawler.settings.get("ARCHIVE_PROFILES")
             if folder:
                 spider.profiles = load_profiles(folder)
-            spider._open_render(crawler.settings)
-        except (SpiderArgumentError, ProfileError, RenderSettingError) as exc:
-            _report_start_error(exc)
+            spider.rendering.open(crawler.settings)
+            # The archive's lock and frontier, before any request (exits at once if locked).
+            spider.plan = CrawlPlan.from_crawler(crawler, spider.options)
+        except (SpiderArgumentError, ProfileError, PlanArgumentError, RenderSettingError) as exc:
+            report_start_error(exc)
             raise
-        spider._open_plan(crawler)  # the archive's lock and frontier, before any request
+        spider.walker.plan = spider.plan
+        spider.tally.crawler, spider.tally.spider = crawler, spider
         spider.departures = Departures(crawler)
+        connect = crawler.signals.connect
+        connect(spider.plan.robots_parsed, signal=signals.robots_parsed)
+        connect(spider._spider_closed, signal=signals.spider_closed)
+        connect(spider._idle, signal=signals.spider_idle)
+        connect(spider._engine_stopped, signal=signals.engine_stopped)
         return spider
 
     def profile_for(self, url: str) -> Profile | None:
         """``-a profile`` for every page, else the ARCHIVE_PROFILES one for its host."""
         return self.profile or pick_profile(self.profiles, url)
 
-    # -- routing ----------------------------------------------------------------------
+    # -- requests ---------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
-        async for request in self._resumed_requests():
-            yield request
+        """What an unfinished earlier run left, the revisits the schedule says are due,
+        then the start URLs."""
+        plan = self.plan
+        if plan is not None:
+            for request in self.walker.resume():
+                yield request
+            for url in plan.due_articles():
+                if url not in self.scheduled:
+                    request = self.walker.request(url, "none", force=True, source="schedule")
+                    if request is not None:
+                        yield request
         for url in self.start_url_list:
-            request = self._article_request(url, self.direction, force=True, source="start")
+            request = self.walker.request(url, self.direction, force=True, source="start")
             if request is not None:
                 yield request
 
-    def _room(self) -> bool:
-        return self.max_articles is None or len(self.scheduled) < self.max_articles
+    # -- pages ------------------------------------------------------------------------
 
-    def _article_request(
-        self,
-        url: str,
-        walk: str,
-        *,
-        force: bool = False,
-        source: str = "chain",
-        known_run: int = 0,
-    ) -> scrapy.Request | None:
-        key = canonicalize_url(url)
-        if self.plan is not None and key in self.plan_skipped:
-            if key in self.plan.hints:  # skipped as not due; since hinted as changed
-                self.plan_skipped.discard(key)
-                self.scheduled.discard(key)
-            elif walk in DIRECTION_REL:
-                return self._step_over(key, walk, known_run)
-        if key in self.scheduled or key in self.seen_articles:
-            return None
-        if host_of(url) not in self.allowed_hosts:
-            self._skip("off-site", url)
-            return None
-        if not force and not self._room():
-            return None
-        self.scheduled.add(key)
-        request = scrapy.Request(
-            strip_tracking(url),
-            callback=self.parse_page,
-            errback=self.on_error,
-            meta={"walk": walk},
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
+        """Any page fetched as a possible article: a 304, a listing, or an article.
+
+        An article's neighbour requests are yielded first and the callback waits until
+        they have left (:mod:`.departures`) before the page's heavy work, so that the
+        next hop of a chain is in flight while this page is extracted and archived."""
+        plan = self.plan
+        state: dict[str, Any] = {"key": canonicalize_url(response.url)}
+        if response.request is not None:  # a crawl's response always has its request
+            state = response.meta.setdefault(META, state)
+        if plan is not None and response.status == 304:
+            for out in self._not_modified(state):
+                yield out
+            return
+        explicit = plan is not None and bool(
+            plan.options.discover and plan.options.discover & {"sitemap", "feed"}
         )
-        if self.plan is not None:
-            # Our own keys decide what is a duplicate: a request Scrapy's filter dropped
-            # (a redirect back to a URL already fetched) would never be settled.
-            request.dont_filter = True
-            return self._planned(
-                request, key, walk, force=force, source=source, known_run=known_run
-            )
-        return request
-
-    def parse_article(self, response: Response) -> Iterator[Any]:
-        """An article page, start to end: the neighbour requests, then the article (or,
-        with more comment pages, the request for the next one)."""
-        begun = self._begin_article(response)
-        if begun is not None:
-            yield from begun.requests
-            yield from self._complete_article(response, begun)
-
-    def _begin_article(self, response: Response, walk: str | None = None) -> _Begun | None:
-        """The cheap first look at a page: its tree, index and neighbours, and the requests
-        for the neighbours along ``walk`` (the request's own by default), so that the next
-        hop can leave before this page's heavy work."""
         if not isinstance(response, HtmlResponse):
-            self._skip("not html", response.url)
-            return None
-        if walk is None:
-            walk = response.meta.get("walk", "both")
+            if explicit:
+                for out in self.walker.seeds(response.url, None):
+                    yield out
+            self.tally.skip("not html", response.url)
+            self._settle(response.request)
+            return
         tree = response_tree(response)
-        profile = self.profile_for(response.url)
-        start = start_page(tree, response.url, profile, response_index(response))
-        neighbours = start.neighbours
-        requests = []
-        if walk in ("both", "older") and neighbours.prev_url:
-            request = self._article_request(neighbours.prev_url, "older")
-            if request is not None:
-                requests.append(request)
-        if walk in ("both", "newer") and neighbours.next_url:
-            request = self._article_request(neighbours.next_url, "newer")
-            if request is not None:
-                requests.append(request)
-        return _Begun(start, profile, requests)
+        is_start = state.get("source") == "start"
+        route = pages.route(
+            response,
+            tree,
+            state,
+            self.profile_for(response.url),
+            is_start=is_start,
+            planned=plan is not None,
+            # Looked up only when the walk does not say (a page reached along the chain).
+            known=lambda: (
+                bool(state.get("archived"))  # re-extracted from the archive
+                or (plan is not None and plan.known(state["key"]) is not None)
+            ),
+        )
+        if plan is not None and pages.discovers(route, is_start, explicit, auto=plan.auto):
+            for out in self.walker.seeds(response.url, tree):
+                yield out
+        if route != "article":
+            self.tally.skip(f"{route} page", response.url)
+            if route == "listing" and plan is not None:
+                for out in found.listing_requests(
+                    plan, self.walker, self.walker.page, tree, response.url
+                ):
+                    yield out
+            self._settle(response.request)
+            return
+        if is_start and plan is not None and plan.auto:
+            plan.chain_start = True
+        state["etag"] = pages.header(response, "ETag")
+        state["last_modified"] = pages.header(response, "Last-Modified")
+        begun = pages.first_look(response, tree, state, self.profile_for(response.url), self.walker)
+        neighbours = begun.start.neighbours
+        if (
+            plan is not None
+            and is_start
+            and decisions.starts_discovery(
+                route,
+                is_start=True,
+                auto=plan.auto,
+                has_neighbours=bool(neighbours.prev_url or neighbours.next_url),
+            )
+        ):
+            begun.requests.extend(self.walker.seeds(response.url, tree))
+        for request in begun.requests:
+            yield request
+        if begun.requests and self.departures is not None:
+            await self.departures.wait(begun.requests)
+        notes_before = self.tally.notes_handed
+        handed = False
+        for out in self._complete_article(response, begun):
+            handed = handed or isinstance(out, Article) or bool(PENDING_META & out.meta.keys())
+            yield out
+        if not handed and self.tally.notes_handed == notes_before:
+            self._settle(response.request)
 
-    def _complete_article(self, response: Response, begun: _Begun) -> Iterator[Any]:
+    def _complete_article(self, response: Response, begun: pages.Begun) -> Iterator[Any]:
         """The heavy work: extract the article and start on its comment thread."""
         try:
             article, thread = extract_article_page(
@@ -282,70 +275,51 @@ class ArticlesSpider(WidgetRoutes, RenderRoutes, PlannedRoutes, scrapy.Spider):
                 start=begun.start,
             )
         except Exception as exc:  # an extractor bug must not end an unattended crawl
-            self._skip("extraction error", response.url)
-            self._note_error(response.url, f"extraction error: {type(exc).__name__}: {exc}")
+            self.tally.skip("extraction error", response.url)
+            self.tally.note_error(response.url, f"extraction error: {type(exc).__name__}: {exc}")
             self.logger.exception("extraction failed on %s", response.url)
             return
-        if not article.headline and not article.body_text:
-            self._skip("not an article", response.url)
-            return
-        if article.canonical_url in self.seen_articles:
-            self._skip("duplicate", response.url)
-            return
-        if self.max_articles is not None and len(self.seen_articles) >= self.max_articles:
-            self._skip("max_articles reached", response.url)
+        refusal = pages.refusal(article, self.seen_articles, self.max_articles)
+        if refusal is not None:
+            self.tally.skip(refusal, response.url)
             return
         self.seen_articles.add(article.canonical_url)
         self.scheduled.add(article.canonical_url)
-        state = _ThreadState(
-            article=article,
-            threads=[thread],
-            queue=[],
-            origin=response.meta.get(META, {}),
-            widget=None
-            if thread.comments
-            else detect_widget(begun.start.tree, response.url, begun.start.index),
-        )
+        state = ThreadState(article, [thread], origin=response.meta.get(META, {}))
+        if not thread.comments:  # read after its HTML thread, if the page embeds one
+            state.widget = detect_widget(begun.start.tree, response.url, begun.start.index)
         state.visited.update(
             {canonicalize_url(response.url), canonicalize_url(response.request.url)}
         )
-        self._enqueue_pages(state, thread)
+        state.enqueue(thread, self.allowed_hosts)
         yield from self._next_comment_page(state)
 
     def parse_comment_page(self, response: Response) -> Iterator[Any]:
-        state: _ThreadState = response.meta["thread_state"]
+        state: ThreadState = response.meta["thread_state"]
         if isinstance(response, HtmlResponse):
             thread = extract_thread(
                 response_tree(response), response.url, self.profile_for(response.url)
             )
             state.threads.append(thread)
-            self._enqueue_pages(state, thread)
+            state.enqueue(thread, self.allowed_hosts)
         else:
-            self._skip("comment page not html", response.url)
+            self.tally.skip("comment page not html", response.url)
         yield from self._next_comment_page(state)
 
     def on_comment_page_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
-        self._record_error(request.url, failure)
-        state: _ThreadState = request.meta["thread_state"]
+        self.tally.record_error(request.url, failure)
+        state: ThreadState = request.meta["thread_state"]
         # Some of the thread is missing: the comments not read are not gone from the site.
         state.article.comments_source = "partial"
         yield from self._next_comment_page(state)
 
-    def _enqueue_pages(self, state: _ThreadState, thread: CommentThread) -> None:
-        for url in thread.page_urls:
-            key = canonicalize_url(url)
-            if key not in state.visited and host_of(url) in self.allowed_hosts:
-                state.visited.add(key)
-                state.queue.append(url)
-
-    def _next_comment_page(self, state: _ThreadState) -> Iterator[Any]:
+    def _next_comment_page(self, state: ThreadState) -> Iterator[Any]:
         if state.queue:
-            url = state.queue.pop(0)
             # Our own bookkeeping decides what is visited: the bare article URL may be a
             # comment page too, and a filtered request would lose the pending article.
             yield scrapy.Request(
-                url,
+                state.queue.pop(0),
                 callback=self.parse_comment_page,
                 errback=self.on_comment_page_error,
                 meta={"thread_state": state},
@@ -356,39 +330,168 @@ class ArticlesSpider(WidgetRoutes, RenderRoutes, PlannedRoutes, scrapy.Spider):
         if len(state.threads) > 1:
             state.article.comments = merge_comment_pages(state.threads)
         if state.widget is not None and not state.article.comments:
-            yield from self._read_widget(state.widget, state.article, state.origin)
+            yield from self._next_widget_page(
+                self.widgets.start(state.widget, state.article, state.origin)
+            )
             return
-        render = self._render_request(state.article, state.origin)  # ARCHIVE_RENDER
+        render = self.rendering.request(state.article, state.origin)  # ARCHIVE_RENDER
         if render is not None:
             yield render
             return
         yield from self._finish_article(state.article, state.origin)
 
-    def on_error(self, failure: Failure) -> None:
+    def parse_widget_page(self, response: Response) -> Iterator[Any]:
+        yield from self._next_widget_page(self.widgets.read(response))
+
+    def on_widget_error(self, failure: Failure) -> Iterator[Any]:
+        yield from self._next_widget_page(self.widgets.failed(failure))
+
+    def _next_widget_page(self, wait: WidgetThread) -> Iterator[Any]:
+        request = self.widgets.next_request(wait)
+        if request is not None:
+            yield request
+            return
+        yield from self._finish_article(widgets.complete(wait), wait.origin)
+
+    def parse_rendered_page(self, response: Response) -> Iterator[Any]:
+        self.tally.count("newsarchive/rendered")
+        article, origin = rendered.waiting(response.meta)
+        rendered.merge_rendered(response, self.profile_for(article.url))
+        yield from self._finish_article(article, origin)
+
+    def on_render_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
-        self._record_error(request.url, failure)
-        self._failed_article(failure)
+        # Not a crawl error: the article itself was fetched and is archived as its HTML is.
+        self.logger.warning("rendering %s failed: %s", request.url, failure.getErrorMessage())
+        self.tally.skip("rendering failed", request.url)
+        article, origin = rendered.waiting(request.meta)
+        yield from self._finish_article(article, origin)
+
+    def _finish_article(self, article: Article, origin: dict[str, Any]) -> Iterator[Any]:
+        """The article is complete (every comment page read): with a plan, decide the walk
+        (incremental runs), then hand over the article and the note that settles it."""
+        plan = self.plan
+        if plan is None or not origin.get("key"):
+            yield article
+            return
+        if plan.options.incremental:
+            yield from revisits.after_article(plan, self.walker, article, origin)
+        self.tally.hand_note(plan.article_note(article.canonical_url, origin), article=True)
+        yield article
+
+    def _not_modified(self, state: dict[str, Any]) -> Iterator[Any]:
+        plan = self.plan
+        assert plan is not None
+        self.seen_articles.add(state["key"])
+        self.tally.count("newsarchive/not_modified")
+        yield from revisits.after_not_modified(plan, self.walker, state)
+        self.tally.hand_note(plan.not_modified_note(state["key"]))
+
+    # -- listings, sitemaps and feeds -------------------------------------------------
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        assert self.plan is not None
+        try:
+            doc = discovery.parse_sitemap(response.body)
+        except discovery.HostileDocument as exc:
+            self.plan.sitemap_failed.add(host_of(response.url))
+            yield from self._refused(response, "sitemap", exc)
+            return
+        yield from found.sitemap_requests(
+            self.plan, self.walker, self.walker.page, doc, response.urljoin
+        )
+        self._settle(response.request)
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        assert self.plan is not None
+        try:
+            entries = discovery.parse_feed(response.body, response.url)
+        except discovery.HostileDocument as exc:
+            yield from self._refused(response, "feed", exc)
+            return
+        yield from found.feed_requests(self.plan, self.walker, entries)
+        self._settle(response.request)
+
+    def _refused(self, response: Response, kind: str, exc: Exception) -> Iterator[Any]:
+        self.tally.skip(f"{kind} refused", response.url)
+        self.tally.note_error(response.url, f"{kind} refused: {exc}")
+        self._settle(response.request, failed=f"{kind} refused: {exc}")
+        yield from ()
+
+    # -- failures ---------------------------------------------------------------------
+
+    def on_error(self, failure: Failure) -> Iterator[scrapy.Request]:
+        """A failed article request: settled; a known article answering 404/410 is gone,
+        and its archived neighbours (which may now link to each other) are fetched again."""
+        request = failure.request  # type: ignore[attr-defined]
+        self.tally.record_error(request.url, failure)
+        plan = self.plan
+        if plan is None or META not in request.meta:
+            return
+        reason = self.tally.last_error("failed") or "failed"
+        response = getattr(failure.value, "response", None)
+        status = response.status if response is not None else None
+        key = request.meta[META]["key"]
+        if not decisions.gone(status, known=plan.known(key) is not None):
+            self._settle(request, failed=reason)
+            return
+        assert status is not None
+        self.tally.skip(f"gone (HTTP {status})", request.url)
+        self.tally.hand_note(plan.gone_note(key, status, reason))
+        yield from revisits.after_gone(plan, self.walker, key, self.seen_articles)
+
+    def on_discovery_error(self, failure: Failure) -> None:
+        """A sitemap, feed or listing page that failed: a missing one (404) is only
+        noted as skipped; anything else is a recorded error."""
+        request = failure.request  # type: ignore[attr-defined]
+        response = getattr(failure.value, "response", None)
+        kind = request.meta.get(META, {}).get("kind", "page")
+        if response is not None and response.status in (404, 410):
+            self.tally.skip(f"{kind} missing (HTTP {response.status})", request.url)
+            self._settle(request, failed=f"HTTP {response.status}")
+            return
+        if kind == "sitemap" and self.plan is not None:
+            self.plan.sitemap_failed.add(host_of(request.url))  # no departures from it
+        self.tally.record_error(request.url, failure)
+        self._settle(request, failed=self.tally.last_error())
+
+    # -- the crawl's signals ----------------------------------------------------------
+
+    def _idle(self, spider: Any) -> None:
+        """Once the sitemaps are read, the archived articles they no longer list are asked
+        for again; a crawl from an article whose chain was short starts discovery (once)."""
+        plan = self.plan
+        if plan is None:
+            return
+        requests = []
+        for url in plan.departures(skip=self.seen_articles | self.scheduled):
+            requests.extend(self.walker.recheck(url, "departed"))
+        # An explicit direction (older/newer) asks for a walk along the chain only.
+        if self.start_url_list and self.direction == "both":
+            start = self.start_url_list[0]
+            reached = len(self.seen_articles | self.plan_skipped)
+            if plan.discover_at_idle(reached, room=self.walker.room(), host=host_of(start)):
+                self.logger.info("the chain ended after %d articles: discovering", reached)
+                requests.extend(self.walker.seeds(start, None))
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
+
+    def _spider_closed(self, spider: Any, reason: str) -> None:
+        self._close_reason = reason
+
+    def _engine_stopped(self) -> None:
+        """After the pipeline's last commit: settle what was dropped, release the archive."""
+        if self.plan is not None:
+            failed = bool(self.crawler.stats.get_value(EXIT_STATUS_STAT))
+            self.plan.shutdown(self._close_reason, archive_failed=failed)
 
     # -- bookkeeping ------------------------------------------------------------------
 
-    def _skip(self, reason: str, url: str) -> None:
-        self.skipped[reason] += 1
-        if getattr(self, "crawler", None) is not None:
-            self.crawler.stats.inc_value(f"newsarchive/skipped/{reason}")
-        self.logger.info("skipped (%s): %s", reason, url)
-
-    def _record_error(self, url: str, failure: Failure) -> None:
-        reason = failure.getErrorMessage() or failure.type.__name__
-        response = getattr(failure.value, "response", None)
-        if response is not None:
-            reason = f"HTTP {response.status}"
-        elif failure.type.__name__ == "IgnoreRequest":
-            reason = f"ignored: {reason}"
-        self._note_error(url, reason)
-        self.logger.warning("failed %s: %s", url, reason)
-
-    def _note_error(self, url: str, reason: str) -> None:
-        if getattr(self, "crawler", None) is not None:
-            self.crawler.stats.inc_value("newsarchive/errors")
-        if len(self.errors) < MAX_ERRORS_KEPT:
-            self.errors.append({"url": url, "reason": reason})
+    def _settle(self, request: scrapy.Request, failed: str | None = None) -> None:
+        """Hand over the note that settles ``request``'s frontier entry."""
+        if self.plan is not None:
+            note = self.plan.settle(request, failed=failed)
+            if note is not None:
+                self.tally.hand_note(note)

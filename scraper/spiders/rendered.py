@@ -1,4 +1,4 @@
-"""The ``articles`` spider's rendering route (``-s ARCHIVE_RENDER=auto|always``,
+"""The ``articles`` spider's rendering fallback (``-s ARCHIVE_RENDER=auto|always``,
 :mod:`scraper.render`): an article whose thread a script widget loads, and no adapter
 read, is fetched once more in the headless browser before it is handed over, and the
 comments of the rendered page are merged into it.
@@ -7,18 +7,25 @@ The re-request travels like a comment page: through the same downloader slot, de
 robots.txt middleware as every request, not persisted in the frontier (the article's own
 entry settles when the article is handed over, so a crawl stopped in between fetches the
 article again). A failed or empty rendering leaves the article as the HTML gave it.
+
+:class:`Rendering` holds the run's mode and builds the browser request (the decision is
+:func:`scraper.render.should_render`); :func:`merge_rendered` reads the rendered page.
+Built outside a crawl (the routing tests, reparse), rendering is off.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 import scrapy
 from scrapy.http import HtmlResponse, Response
+from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from ..extract import extract_thread
+from ..extract.profiles import Profile
+from ..items import Article
 from ..render import (
     RENDER_META,
     RENDERED,
@@ -30,96 +37,80 @@ from ..render import (
 )
 from .responses import response_tree
 
-if TYPE_CHECKING:
-    from scrapy.settings import BaseSettings
-
-    from ..extract.profiles import Profile
-    from ..items import Article
-
 # How long the browser waits for the page to load and go quiet (milliseconds), where the
 # settings do not say (scraper/settings.py: ARCHIVE_RENDER_TIMEOUT).
 DEFAULT_TIMEOUT_MS = 15000
+# Request meta: the crawl plan's request state of the article waiting for its rendering.
+ORIGIN_META = "render_origin"
 
 
-class RenderRoutes:
-    """A mixin of :class:`scraper.spiders.articles.ArticlesSpider`: see the module
-    docstring. Built outside a crawl (the routing tests, reparse), rendering is off."""
+def update_settings(settings: BaseSettings) -> None:
+    """Route browser requests through scrapy-playwright only when rendering is on: a
+    crawl without it loads neither Playwright nor its driver."""
+    try:
+        mode = render_mode(settings.get("ARCHIVE_RENDER"))
+        extra = browser_settings(
+            mode,
+            settings.get("ARCHIVE_RENDER_BROWSER") or "/usr/bin/chromium",
+            settings.getint("ARCHIVE_RENDER_TIMEOUT", DEFAULT_TIMEOUT_MS),
+        )
+    except RenderSettingError:
+        return  # reported in one line when the spider is built (Rendering.open)
+    for name, value in extra.items():
+        settings.set(name, value, priority="spider")
 
-    render_mode: str = "off"
-    render_timeout_ms: int = DEFAULT_TIMEOUT_MS
 
-    if TYPE_CHECKING:
+class Rendering:
+    """A run's rendering mode and the browser requests it makes."""
 
-        def profile_for(self, url: str) -> Profile | None: ...
-        def _finish_article(self, article: Article, origin: dict[str, Any]) -> Iterator[Any]: ...
-        def _skip(self, reason: str, url: str) -> None: ...
+    def __init__(
+        self, callback: Callable[[Response], Any], errback: Callable[[Failure], Any]
+    ) -> None:
+        self.mode = "off"
+        self.timeout_ms = DEFAULT_TIMEOUT_MS
+        self.callback, self.errback = callback, errback
 
-        crawler: Any
-        logger: Any
-
-    @classmethod
-    def update_settings(cls, settings: BaseSettings) -> None:
-        """Route browser requests through scrapy-playwright only when rendering is on: a
-        crawl without it loads neither Playwright nor its driver."""
-        super().update_settings(settings)  # type: ignore[misc]
-        try:
-            mode = render_mode(settings.get("ARCHIVE_RENDER"))
-            extra = browser_settings(
-                mode,
-                settings.get("ARCHIVE_RENDER_BROWSER") or "/usr/bin/chromium",
-                settings.getint("ARCHIVE_RENDER_TIMEOUT", DEFAULT_TIMEOUT_MS),
-            )
-        except RenderSettingError:
-            return  # reported in one line by from_crawler (_open_render)
-        for name, value in extra.items():
-            settings.set(name, value, priority="spider")
-
-    def _open_render(self, settings: BaseSettings) -> None:
+    def open(self, settings: BaseSettings) -> None:
         """Raises :class:`RenderSettingError` for a bad ARCHIVE_RENDER."""
         mode = render_mode(settings.get("ARCHIVE_RENDER"))
         browser_settings(mode, "", 0)  # scrapy-playwright is installed when needed
-        self.render_mode = mode
-        self.render_timeout_ms = settings.getint("ARCHIVE_RENDER_TIMEOUT", DEFAULT_TIMEOUT_MS)
+        self.mode = mode
+        self.timeout_ms = settings.getint("ARCHIVE_RENDER_TIMEOUT", DEFAULT_TIMEOUT_MS)
 
-    def _render_request(self, article: Article, origin: dict[str, Any]) -> scrapy.Request | None:
+    def request(self, article: Article, origin: dict[str, Any]) -> scrapy.Request | None:
         """The browser request for ``article``'s page, if the article needs one."""
-        widget = should_render(self.render_mode, article)
+        widget = should_render(self.mode, article)
         if widget is None:
             return None
-        meta = render_meta(article, widget, self.render_timeout_ms)
-        meta["render_origin"] = origin
+        meta = render_meta(article, widget, self.timeout_ms)
+        meta[ORIGIN_META] = origin
         return scrapy.Request(
             article.url,
-            callback=self.parse_rendered_page,
-            errback=self.on_render_error,
+            callback=self.callback,
+            errback=self.errback,
             meta=meta,
             dont_filter=True,  # the page was fetched once already, by Scrapy's handler
             priority=10,
         )
 
-    def parse_rendered_page(self, response: Response) -> Iterator[Any]:
-        article, widget = response.meta[RENDER_META]
-        origin = response.meta["render_origin"]
-        if getattr(self, "crawler", None) is not None:
-            self.crawler.stats.inc_value("newsarchive/rendered")
-        if isinstance(response, HtmlResponse):
-            thread = extract_thread(
-                response_tree(response), article.url, self.profile_for(article.url)
-            )
-            if thread.comments:
-                source = f"{RENDERED}{widget}"
-                article.comments = thread.comments
-                article.comments_source = source
-                article.sources["comments"] = source
-                if thread.comment_count is not None:
-                    article.comment_count = thread.comment_count
-                    article.sources["comment_count"] = source
-        yield from self._finish_article(article, origin)
 
-    def on_render_error(self, failure: Failure) -> Iterator[Any]:
-        request = failure.request  # type: ignore[attr-defined]
-        # Not a crawl error: the article itself was fetched and is archived as its HTML is.
-        self.logger.warning("rendering %s failed: %s", request.url, failure.getErrorMessage())
-        self._skip("rendering failed", request.url)
-        article, _ = request.meta[RENDER_META]
-        yield from self._finish_article(article, request.meta["render_origin"])
+def waiting(meta: dict[str, Any]) -> tuple[Article, dict[str, Any]]:
+    """The article a rendering request carries, and its crawl plan's request state."""
+    article, _ = meta[RENDER_META]
+    return article, meta[ORIGIN_META]
+
+
+def merge_rendered(response: Response, profile: Profile | None) -> Article:
+    """The waiting article with the rendered page's thread, where it has one."""
+    article, widget = response.meta[RENDER_META]
+    if isinstance(response, HtmlResponse):
+        thread = extract_thread(response_tree(response), article.url, profile)
+        if thread.comments:
+            source = f"{RENDERED}{widget}"
+            article.comments = thread.comments
+            article.comments_source = source
+            article.sources["comments"] = source
+            if thread.comment_count is not None:
+                article.comment_count = thread.comment_count
+                article.sources["comment_count"] = source
+    return article

@@ -12,6 +12,7 @@ from ..pageindex import PageIndex, page_index
 from .fields import find_fields
 from .items import Item, build_items, item_kind, own_elements
 from .text import class_tokens, render_text
+from .widget_detection import detect_widget
 
 
 def commentish_elements(ix: PageIndex) -> list[HtmlElement]:
@@ -81,10 +82,73 @@ def _valid_heuristic(el: HtmlElement) -> bool:
     return fields.content is not None and (fields.author is not None or fields.date is not None)
 
 
-def html_items(commentish: list[HtmlElement]) -> list[Item]:
+# a class token naming one comment, not the list, the form or a part of one comment
+_PART_WORDS = re.compile(
+    r"list|area|wrap|contain|section|form|respon|repl|count|number|title|head|foot|meta|"
+    r"author|avatar|user|date|time|text|content|body|message|action|button|link|nav|pag|"
+    r"inner|tool|vote|rating|like|share|thread|group|block|widget|module|holder|toggle|"
+    r"open|close|more|load|show|hide|js-|icon|img|pic|photo|badge|field|input|write|new|add|"
+    r"post-|login|sign|note|info|policy|rule|guideline|sort|filter|tab|count|ad-|teaser|popular|"
+    r"recent|latest|top|most|related|feed|rss|link|email|mail|print|s$|e$|s[-_]|en$",
+    re.I,
+)
+_ITEM_TAGS = ("li", "div", "article", "section")
+
+
+def _item_token(token: str) -> bool:
+    """A class token that names one comment ("comment-item", "kommentar", "mo-comment-card"):
+    it has a comment word and no word of a list, a form or a part of a comment."""
+    low = token.lower()
+    if "omment" not in low:
+        return False
+    return _PART_WORDS.search(low.split("omment", 1)[1]) is None and not any(
+        w in low for w in ("list", "area", "form", "wrap", "contain", "section")
+    )
+
+
+def _repeated_items(commentish: list[HtmlElement]) -> list[HtmlElement]:
+    """Elements whose class names one comment and repeats on the page (two or more, three
+    outside a comment-marked region), each with text of its own, the outermost of nested
+    ones unless they share that class (a reply inside its parent)."""
+    by_token: dict[str, list[HtmlElement]] = {}
+    for el in commentish:
+        if el.tag not in _ITEM_TAGS:
+            continue
+        for token in {t.lower() for t in (el.get("class") or "").split()}:
+            if _item_token(token):
+                by_token.setdefault(token, []).append(el)
+    found: dict[HtmlElement, set[str]] = {}
+    for token, els in by_token.items():
+        if len(els) < 2:
+            continue
+        for el in els:
+            found.setdefault(el, set()).add(token)
+    out: list[HtmlElement] = []
+    for el, tokens in found.items():
+        if len(found) < 3 and not _in_comment_region(el):
+            continue
+        outer = next((a for a in el.iterancestors() if a in found), None)
+        if outer is not None and not (tokens & found.get(outer, set())):
+            continue  # a part of the comment around it
+        if next(el.iter("form", "textarea"), None) is not None and not render_text(el):
+            continue
+        fields = find_fields(list(el.iterdescendants()))
+        if fields.content is None and fields.author is None and fields.date is None:
+            continue
+        out.append(el)
+    position = {el: i for i, el in enumerate(commentish)}
+    return sorted(out, key=position.__getitem__)
+
+
+def html_items(ix: PageIndex) -> list[Item]:
+    """The comment items the page's markup names: CMS ids, schema.org ``Comment``
+    microdata and comment-classed items in a comment-marked region; failing those, items
+    whose comment class repeats, unless a script widget holds the page's comments (a live
+    ticker's "match-comment" entries beside a Disqus thread are no reader comments)."""
+    commentish = commentish_elements(ix)
     chosen: list[tuple[HtmlElement, str]] = []
     for el in commentish:
-        if el.tag not in ("li", "div", "article", "section"):
+        if el.tag not in _ITEM_TAGS:
             continue
         kind = item_kind(el)
         if kind is None:
@@ -92,6 +156,8 @@ def html_items(commentish: list[HtmlElement]) -> list[Item]:
         if kind == "heuristic" and not (_in_comment_region(el) and _valid_heuristic(el)):
             continue
         chosen.append((el, kind))
+    if not chosen and detect_widget(ix) is None:
+        chosen = [(el, "heuristic") for el in _repeated_items(commentish)]
     return build_items(chosen)
 
 
@@ -183,7 +249,7 @@ def comment_section_elements(
             c in _SECTION_CLASSES for c in (el.get("class") or "").split()
         ):
             found.append(el)
-    for item in html_items(commentish):
+    for item in html_items(ix):
         if item.parent is None:
             found.append(list_holder(item.el))
     chosen = set()

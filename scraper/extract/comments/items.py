@@ -129,10 +129,11 @@ def _comment_from_item(
         author_el = next((e for e in item.own if e.tag == "a" and e.get("href")), None)
     author, author_url = author_of(author_el, url)
     published_at, published_raw = date_of(fields.date)
-    if fields.content is not None:
-        text = render_text(fields.content)
-    else:
-        if not is_ping and item.kind != "cms":
+    text = render_text(fields.content) if fields.content is not None else ""
+    if not text:
+        # no content element, or one that shows nothing (a layout class such as
+        # "text-right" around buttons): the item's own text without its author and date
+        if not is_ping and item.kind != "cms" and fields.author is None and fields.date is None:
             return None
         drop = {e for e in (fields.date, None if is_ping else fields.author) if e is not None}
         own = set(item.own)

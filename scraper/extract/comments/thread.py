@@ -35,7 +35,7 @@ def extract_comments(tree: HtmlElement, url: str, index: PageIndex | None = None
     pages of the thread it links to and this page's number in the thread."""
     ix = page_index(tree, index)
     commentish = commentish_elements(ix)
-    items = html_items(commentish)
+    items = html_items(ix)
     comments, kinds = comments_from_items(items, url) if items else ([], Counter())
     source: str | None = kinds.most_common(1)[0][0] if kinds else None
     ld_comments, ld_count = jsonld_comments(ix, url)

@@ -20,10 +20,11 @@ thread put together, and the pages merged).
 from __future__ import annotations
 
 from .find import comment_section_elements
-from .thread import CommentThread, extract_comments, merge_comment_pages
+from .thread import CommentThread, comment_elements, extract_comments, merge_comment_pages
 
 __all__ = [
     "CommentThread",
+    "comment_elements",
     "comment_section_elements",
     "extract_comments",
     "merge_comment_pages",

@@ -38,6 +38,9 @@ def extract_comments(tree: HtmlElement, url: str, index: PageIndex | None = None
     items = html_items(ix)
     comments, kinds = comments_from_items(items, url) if items else ([], Counter())
     source: str | None = kinds.most_common(1)[0][0] if kinds else None
+    # the comments the markup names as comments, for the body to leave out (not those of
+    # JSON-LD, nor the generic heuristic's records, which are a forum's posts as often)
+    roots = [i.el for i in items if i.parent is None] if comments else []
     ld_comments, ld_count = jsonld_comments(ix, url)
     if not comments:
         if ld_comments:
@@ -46,6 +49,7 @@ def extract_comments(tree: HtmlElement, url: str, index: PageIndex | None = None
             items = generic_items(ix)
             comments, kinds = comments_from_items(items, url) if items else ([], Counter())
             source = "heuristic" if comments else None
+    ix.store("comment_roots", roots)
     count = stated_count(commentish)
     if count is None and items and comments:
         # a heading over the list ("Reader responses (3)") in the section holding it
@@ -110,3 +114,17 @@ def merge_comment_pages(threads: list[CommentThread]) -> list[Comment]:
             seen.add(comment.comment_id)
             merged.append(comment)
     return merged
+
+
+def comment_elements(
+    tree: HtmlElement, url: str, index: PageIndex | None = None
+) -> list[HtmlElement]:
+    """The outermost elements of the comments ``extract_comments`` reads from items the
+    page's markup names as comments (each holding its replies), for the body extractor to
+    leave out."""
+    ix = page_index(tree, index)
+    roots = ix.cached("comment_roots")
+    if roots is None:
+        extract_comments(tree, url, ix)
+        roots = ix.cached("comment_roots")
+    return list(roots)

@@ -50,6 +50,12 @@ class _Traits(NamedTuple):
     content: bool  # "…content…", "…text…", "…body…", "…message…", not meta/author/avatar
 
 
+# role words in class tokens, in the languages comment markup is written in
+_AUTHOR_WORDS = ("author", "autor", "auteur")
+_USER_WORDS = ("user", "nick", "benutzer", "nutzer", "usuario", "utilisateur")
+_DATE_WORDS = ("date", "time", "published", "datum", "fecha")
+
+
 @lru_cache(maxsize=4096)
 def _class_traits(cls: str) -> _Traits:
     """The traits of a class attribute (comments repeat the same few, so each is read
@@ -60,15 +66,13 @@ def _class_traits(cls: str) -> _Traits:
         strong=any(c in _STRONG_CONTENT for c in classes),
         author_name="fn" in classes
         or any(c.endswith(("author-name", "author_name", "authorname")) for c in classes),
-        author=any("author" in c and "avatar" not in c for c in classes),
+        author=any(any(w in c for w in _AUTHOR_WORDS) and "avatar" not in c for c in classes),
         user=any(
-            ("user" in c or "nick" in c or c.endswith("name"))
+            (any(w in c for w in _USER_WORDS) or c.endswith("name"))
             and not any(x in c for x in ("avatar", "img", "photo", "pic", "icon", "badge"))
             for c in classes
         ),
-        date=any(
-            ("date" in c or "time" in c or "published" in c) and "update" not in c for c in classes
-        ),
+        date=any(any(w in c for w in _DATE_WORDS) and "update" not in c for c in classes),
         content=any(
             ("content" in c or "text" in c or "body" in c or "message" in c)
             and "author" not in c

@@ -108,7 +108,8 @@ def _item_token(token: str) -> bool:
 
 def _repeated_items(commentish: list[HtmlElement]) -> list[HtmlElement]:
     """Elements whose class names one comment and repeats on the page (two or more, three
-    outside a comment-marked region), each with text of its own, the outermost of nested
+    outside a comment-marked region; one with a content, an author or date and a
+    comment-marked region around it), each with text of its own, the outermost of nested
     ones unless they share that class (a reply inside its parent)."""
     by_token: dict[str, list[HtmlElement]] = {}
     for el in commentish:
@@ -119,8 +120,8 @@ def _repeated_items(commentish: list[HtmlElement]) -> list[HtmlElement]:
                 by_token.setdefault(token, []).append(el)
     found: dict[HtmlElement, set[str]] = {}
     for token, els in by_token.items():
-        if len(els) < 2:
-            continue
+        if len(els) < 2 and not (_in_comment_region(els[0]) and _valid_heuristic(els[0])):
+            continue  # one alone counts as a whole record in a comment-marked region
         for el in els:
             found.setdefault(el, set()).add(token)
     out: list[HtmlElement] = []
@@ -142,9 +143,7 @@ def _repeated_items(commentish: list[HtmlElement]) -> list[HtmlElement]:
 
 def html_items(ix: PageIndex) -> list[Item]:
     """The comment items the page's markup names: CMS ids, schema.org ``Comment``
-    microdata and comment-classed items in a comment-marked region; failing those, items
-    whose comment class repeats, unless a script widget holds the page's comments (a live
-    ticker's "match-comment" entries beside a Disqus thread are no reader comments)."""
+    microdata and comment-classed items in a comment-marked region."""
     commentish = commentish_elements(ix)
     chosen: list[tuple[HtmlElement, str]] = []
     for el in commentish:
@@ -156,9 +155,17 @@ def html_items(ix: PageIndex) -> list[Item]:
         if kind == "heuristic" and not (_in_comment_region(el) and _valid_heuristic(el)):
             continue
         chosen.append((el, kind))
-    if not chosen and detect_widget(ix) is None:
-        chosen = [(el, "heuristic") for el in _repeated_items(commentish)]
     return build_items(chosen)
+
+
+def repeated_items(ix: PageIndex) -> list[Item]:
+    """Items whose comment class repeats (``_repeated_items``), for a page whose markup
+    names no comment item that holds a comment, unless a script widget holds the page's
+    comments (a live ticker's "match-comment" entries beside a Disqus thread are no reader
+    comments)."""
+    if detect_widget(ix) is not None:
+        return []
+    return build_items([(el, "heuristic") for el in _repeated_items(commentish_elements(ix))])
 
 
 def generic_items(ix: PageIndex) -> list[Item]:
@@ -249,7 +256,7 @@ def comment_section_elements(
             c in _SECTION_CLASSES for c in (el.get("class") or "").split()
         ):
             found.append(el)
-    for item in html_items(ix):
+    for item in html_items(ix) or repeated_items(ix):
         if item.parent is None:
             found.append(list_holder(item.el))
     chosen = set()

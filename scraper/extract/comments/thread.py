@@ -12,7 +12,14 @@ from ...items import Comment
 from ..pageindex import PageIndex, page_index
 from ..urls import canonicalize_url
 from .count import parse_count, stated_count
-from .find import commentish_elements, generic_items, has_comment_form, html_items, list_holder
+from .find import (
+    commentish_elements,
+    generic_items,
+    has_comment_form,
+    html_items,
+    list_holder,
+    repeated_items,
+)
 from .items import comments_from_items
 from .jsonld import jsonld_comments
 from .pages import page_links, page_number, permalink_pages
@@ -37,6 +44,9 @@ def extract_comments(tree: HtmlElement, url: str, index: PageIndex | None = None
     commentish = commentish_elements(ix)
     items = html_items(ix)
     comments, kinds = comments_from_items(items, url) if items else ([], Counter())
+    if not comments:
+        items = repeated_items(ix)
+        comments, kinds = comments_from_items(items, url) if items else ([], Counter())
     source: str | None = kinds.most_common(1)[0][0] if kinds else None
     # the comments the markup names as comments, for the body to leave out (not those of
     # JSON-LD, nor the generic heuristic's records, which are a forum's posts as often)

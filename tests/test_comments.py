@@ -471,3 +471,14 @@ def test_repeated_comment_items_beside_a_widget_are_not_comments() -> None:
     thread = _thread(html)
     assert thread.comments == []
     assert thread.comments_source == "disqus"
+
+
+def test_responsive_layout_class_is_no_comment_region() -> None:
+    """A lone dated record with an author (an author box) is no comment because <body>
+    carries a "responsive" layout class: "respons" marks a region of responses only."""
+    html = """<html><body class="single responsive-menu"><article><h1>T</h1>
+    <p>Body text of the article.</p>
+    <div id="after_section_1"><span class="author">Cornelius Karow</span>
+    <time datetime="2022-12-06T08:45:00+01:00">6.12.2022</time>
+    <div class="entry-text">Autor: Die Redaktion</div></div></article></body></html>"""
+    assert _thread(html).comments == []

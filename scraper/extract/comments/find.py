@@ -62,7 +62,8 @@ _SECTION_CLASSES = frozenset(
 )  # fmt: skip
 
 
-_REGION = re.compile(r"comment|discussion|repl|respons|kommentar|коммент|댓글", re.I)
+# "respons" of responses, not of a responsive layout class on <html> or <body>
+_REGION = re.compile(r"comment|discussion|repl|respons(?!iv)|kommentar|коммент|댓글", re.I)
 _BODY_CLASS = re.compile(r"entry-content|article-body|post-content|article__body|td-post-content")
 
 

@@ -482,3 +482,14 @@ def test_responsive_layout_class_is_no_comment_region() -> None:
     <time datetime="2022-12-06T08:45:00+01:00">6.12.2022</time>
     <div class="entry-text">Autor: Die Redaktion</div></div></article></body></html>"""
     assert _thread(html).comments == []
+
+
+def test_review_body_is_the_comment_text() -> None:
+    """A comment marked up as a schema.org Review: its reviewBody is the text."""
+    html = """<html><body><h1>T</h1><p>Body.</p><div class="comment-list">
+    <article class="comment" itemscope itemtype="http://schema.org/Review">
+      <span class="comment-author" itemprop="author">Claire</span>
+      <time datetime="2019-05-15T08:07:00+02:00">15 mai</time>
+      <div class="comment-story description" itemprop="reviewBody">Quel enfumage !</div>
+    </article></div></body></html>"""
+    assert [(c.author, c.text) for c in _thread(html).comments] == [("Claire", "Quel enfumage !")]

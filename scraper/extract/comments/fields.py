@@ -92,7 +92,7 @@ def find_fields(own: list[HtmlElement]) -> Fields:
         classes = _class_traits(el.get("class") or "")
         prop = (el.get("itemprop") or "").lower()
         tag = el.tag
-        if strong is None and (prop in ("text", "commenttext") or classes.strong):
+        if strong is None and (prop in ("text", "commenttext", "reviewbody") or classes.strong):
             strong = el
             continue
         if tag in ("a", "img", "svg", "span", "time") and not classes.any and not prop:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -245,10 +245,20 @@ def _from_row(db: Database, row: Sequence[Any], cache: dict[int, bytes]) -> tupl
     return row[0], capture
 
 
-def iter_captures(db: Database) -> Iterator[tuple[int, Capture]]:
-    """Every capture as (id, capture), in fetch order."""
+def iter_captures(
+    db: Database, urls: Collection[str] | None = None
+) -> Iterator[tuple[int, Capture]]:
+    """Every capture as (id, capture), in fetch order; only those of ``urls`` (their
+    response or requested URL), if given."""
     cache: dict[int, bytes] = {}
-    for row in db.execute(f"{_SELECT} ORDER BY c.fetched_at, c.id"):
+    where, params = "", []
+    if urls is not None:
+        where = (
+            " WHERE c.url IN (SELECT value FROM json_each(?1))"
+            " OR c.request_url IN (SELECT value FROM json_each(?1))"
+        )
+        params = [json.dumps(sorted(urls))]
+    for row in db.execute(f"{_SELECT}{where} ORDER BY c.fetched_at, c.id", params):
         yield _from_row(db, row, cache)
 
 

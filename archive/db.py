@@ -55,7 +55,15 @@ def open_archive(path: str | Path) -> Database:
     path = Path(path)
     if path.is_dir():
         raise ArchiveError(f"archive path is a directory: {path}")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    blocking = next((p for p in path.parents if p.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        raise ArchiveError(f"cannot create archive: {path} ({blocking} is not a folder)")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArchiveError(
+            f"cannot create the archive's folder {path.parent}: {exc.strerror or exc}"
+        ) from None
     db = Database(path)
     try:
         _configure(db.conn)
@@ -68,13 +76,51 @@ def open_archive(path: str | Path) -> Database:
         # needs); only a power cut can lose the last few.
         db.conn.execute("PRAGMA synchronous = NORMAL")
         migrations.apply(db)
-    except sqlite3.DatabaseError as exc:
+    except sqlite3.Error as exc:
         db.close()
-        raise NotAnArchive(f"not a newsarchive archive: {path} ({exc})") from exc
+        raise sqlite_failure(path, exc, writing=True) from exc
     except NotAnArchive:
         db.close()
         raise
     return db
+
+
+def sqlite_failure(path: str | Path, exc: sqlite3.Error, *, writing: bool = False) -> ArchiveError:
+    """The one-line :class:`ArchiveError` for SQLite's ``exc`` on the archive at ``path``,
+    told apart by its error code: not a database (:class:`NotAnArchive`), damaged,
+    read-only, cannot be opened, locked by another connection, disk full, I/O error.
+    ``writing``: the archive was being opened or changed, not only read."""
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    detail = " ".join(str(exc).split())
+    if name.startswith("SQLITE_NOTADB"):
+        return NotAnArchive(f"not a newsarchive archive: {path} ({detail})")
+    if name.startswith("SQLITE_CORRUPT"):
+        return ArchiveError(f"archive is damaged: {path} ({detail})")
+    if name.startswith("SQLITE_READONLY"):
+        return ArchiveError(
+            f"cannot write archive: {path} is read-only (its file, folder or medium; "
+            "the reading commands still work)"
+        )
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return ArchiveError(
+            f"archive is locked: {path} (another connection held it for "
+            f"{BUSY_TIMEOUT_MS / 1000:g} s; try again when it is done)"
+        )
+    if name.startswith(("SQLITE_PERM", "SQLITE_AUTH")):
+        verb = "write" if writing else "read"
+        return ArchiveError(f"cannot {verb} archive: {path} (permission denied)")
+    if name.startswith("SQLITE_FULL"):
+        return ArchiveError(f"cannot write archive: {path} (the disk is full)")
+    if name.startswith("SQLITE_CANTOPEN"):
+        if writing:
+            return ArchiveError(
+                f"cannot write archive: {path} (SQLite cannot open it, or create its -wal "
+                "and -shm files beside it, for writing: the file or its folder is read-only)"
+            )
+        return ArchiveError(f"cannot open archive: {path} ({detail})")
+    if name.startswith("SQLITE_IOERR"):
+        return ArchiveError(f"cannot {'write' if writing else 'read'} archive: {path} ({detail})")
+    return ArchiveError(f"archive error: {path} ({detail})")
 
 
 def open_readonly(path: str | Path) -> Database:
@@ -108,9 +154,9 @@ def _connect_readonly(path: Path) -> tuple[sqlite3.Connection, bool]:
         raise ArchiveError(f"cannot read archive: {path} (permission denied)")
     try:
         return _probe(path, immutable=False), False
-    except sqlite3.OperationalError as exc:
+    except sqlite3.Error as exc:
         if getattr(exc, "sqlite_errorname", "") != "SQLITE_CANTOPEN":
-            raise NotAnArchive(f"not a newsarchive archive: {path}") from exc
+            raise sqlite_failure(path, exc) from exc
         wal = path.with_name(path.name + "-wal")
         if wal.exists() and wal.stat().st_size > 0:
             raise ArchiveError(
@@ -119,14 +165,13 @@ def _connect_readonly(path: Path) -> tuple[sqlite3.Connection, bool]:
             ) from exc
     try:
         return _probe(path, immutable=True), True
-    except sqlite3.DatabaseError as exc:
-        raise NotAnArchive(f"not a newsarchive archive: {path}") from exc
+    except sqlite3.Error as exc:
+        raise sqlite_failure(path, exc) from exc
 
 
 def _probe(path: str | Path, *, immutable: bool) -> sqlite3.Connection:
     """A read-only connection to ``path`` once it is known to hold our migrations;
-    :class:`NotAnArchive` if it does not, ``sqlite3.DatabaseError`` if SQLite cannot read
-    it at all."""
+    :class:`NotAnArchive` if it does not, ``sqlite3.Error`` if SQLite cannot read it."""
     uri = f"{Path(path).resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
     conn = sqlite3.connect(uri, uri=True)
     try:
@@ -135,14 +180,11 @@ def _probe(path: str | Path, *, immutable: bool) -> sqlite3.Connection:
             f"SELECT count(*) FROM {migrations.migrations_table} WHERE migration_set = ?",
             [MIGRATION_SET],
         ).fetchone()[0]
-    except sqlite3.OperationalError as exc:
+    except sqlite3.Error as exc:
         conn.close()
-        if getattr(exc, "sqlite_errorname", "") == "SQLITE_CANTOPEN":
-            raise
-        raise NotAnArchive(f"not a newsarchive archive: {path}") from exc
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise NotAnArchive(f"not a newsarchive archive: {path}") from exc
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_ERROR":  # no migrations table
+            raise NotAnArchive(f"not a newsarchive archive: {path}") from exc
+        raise
     if not applied:
         conn.close()
         raise NotAnArchive(f"not a newsarchive archive: {path}")

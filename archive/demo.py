@@ -4,6 +4,8 @@ real ``scrapy crawl articles`` command into an archive, and show what landed."""
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -26,6 +28,35 @@ EXAMPLE_QUERY = (
     "left join comments c on c.article_url = a.canonical_url "
     "group by a.canonical_url order by comments desc limit 5"
 )
+
+
+def invoked_program(argv0: str | None = None) -> str:
+    """How the user ran this program, as a shell word to paste: ``newsarchive`` when
+    that name on ``PATH`` is this very script, else the path as typed
+    (``.venv/bin/newsarchive``), or ``python -m archive.cli`` when run as a module."""
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    if not argv0 or argv0.endswith(".py"):
+        return shlex.join([sys.executable, "-m", "archive.cli"])
+    found = shutil.which(Path(argv0).name)
+    try:
+        if found and os.path.samefile(found, argv0):
+            return Path(argv0).name
+    except OSError:
+        pass
+    return shlex.quote(argv0)
+
+
+def try_lines(program: str, db_path: str | os.PathLike[str]) -> list[str]:
+    """The demo's suggestions, each a command to paste from where the demo ran."""
+    db = shlex.quote(os.fspath(db_path))
+    return [
+        f"  {program} query --db {db} {shlex.quote(EXAMPLE_QUERY)}",
+        f"  {program} search --db {db} minister",
+        f"  {program} stats --db {db}",
+        "",
+        "Browse and search it in Datasette (read-only), then open http://127.0.0.1:8001/:",
+        f"  {program} serve --db {db}",
+    ]
 
 
 class CrawlFailed(RuntimeError):
@@ -81,12 +112,20 @@ def run_demo(
     port: int = DEMO_PORT,
     echo: Callable[[str], object] = print,
     articles: int = 36,
+    program: str = "newsarchive",
 ) -> None:
-    from scraper.demosite.content import build_site
+    """Serve the demo site, crawl it into ``db_path`` and ``echo`` what landed, with
+    commands to try that start with ``program`` (the command line that ran the demo,
+    shell-quoted: see :func:`invoked_program`)."""
+    from scraper.demosite.build import build_site
     from scraper.demosite.server import DemoServer
 
+    from .db import open_archive
     from .queries import run_readonly_query
 
+    # The archive is checked (created if missing) before the site is served: a path that
+    # is not an archive is one error line, the file left as it was, no crawl started.
+    open_archive(db_path).close()
     site = build_site(articles)
     start = site.articles[len(site.articles) // 2]
     server = DemoServer(site, port=port)
@@ -118,9 +157,5 @@ def run_demo(
     )
     echo("")
     echo("Try:")
-    echo(f'  newsarchive query --db {db_path} "{EXAMPLE_QUERY}"')
-    echo(f"  newsarchive search --db {db_path} minister")
-    echo(f"  newsarchive stats --db {db_path}")
-    echo("")
-    echo("Browse and search it in Datasette (read-only), then open http://127.0.0.1:8001/:")
-    echo(f"  newsarchive serve --db {db_path}")
+    for line in try_lines(program, db_path):
+        echo(line)

@@ -18,7 +18,12 @@ from types import TracebackType
 
 from scraper.planstore import EXIT_LOCKED, StoreBusy
 
-__all__ = ["EXIT_LOCKED", "ArchiveLock", "ArchiveLocked", "lock_path_for"]
+__all__ = ["EXIT_LOCKED", "LOCK_FD_ENV", "ArchiveLock", "ArchiveLocked", "lock_path_for"]
+
+# A process that holds an archive's lock and runs crawls into it one after another
+# (``newsarchive crawl --sites``) passes its locked descriptor down and names it here:
+# the crawl adopts that lock instead of taking a second one, which it could not.
+LOCK_FD_ENV = "NEWSARCHIVE_LOCK_FD"
 
 
 class ArchiveLocked(StoreBusy):
@@ -45,13 +50,38 @@ class ArchiveLock:
         self.db_path = Path(db_path)
         self.path = lock_path_for(db_path)
         self._fd: int | None = None
+        self._adopted = False
+
+    def _inherited(self) -> int | None:
+        """The descriptor named by :data:`LOCK_FD_ENV`, when it is open on this archive's
+        lock file (the parent holds the lock for us); None otherwise."""
+        value = os.environ.get(LOCK_FD_ENV, "")
+        if not value.isdigit():
+            return None
+        try:
+            held, ours = os.fstat(int(value)), os.stat(self.path)
+        except OSError:
+            return None
+        if (held.st_dev, held.st_ino) != (ours.st_dev, ours.st_ino):
+            return None
+        return int(value)
 
     @property
     def held(self) -> bool:
         return self._fd is not None
 
+    def fileno(self) -> int:
+        """The locked descriptor (to pass to a child through :data:`LOCK_FD_ENV`)."""
+        if self._fd is None:
+            raise ValueError("the lock is not held")
+        return self._fd
+
     def acquire(self) -> ArchiveLock:
         if self._fd is not None:
+            return self
+        inherited = self._inherited()
+        if inherited is not None:
+            self._fd, self._adopted = inherited, True
             return self
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -80,6 +110,9 @@ class ArchiveLock:
         """Unlock (the file stays: removing it could race with a new holder)."""
         fd, self._fd = self._fd, None
         if fd is None:
+            return
+        if self._adopted:  # the parent's lock: it stays held until the parent lets go
+            self._adopted = False
             return
         try:
             os.ftruncate(fd, 0)

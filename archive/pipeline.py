@@ -15,6 +15,7 @@ from scrapy.http import Request, Response
 
 from archive.captures import Capture
 from archive.db import ArchiveError
+from archive.summary import summary_line
 from archive.writer import ArchiveWriter
 from archive.writer_thread import WriterThread
 from scraper.exitcodes import EXIT_ARCHIVE_FAILED, EXIT_STATUS_STAT
@@ -94,7 +95,9 @@ class ArchivePipeline:
     def _response_received(self, response: Response, request: Request, spider: Any) -> None:
         """Keep every fetched response (after redirects and decompression) as a raw
         capture; a 404/410 answer for an archived article marks it removed."""
-        if self.writer is None:
+        if self.writer is None or request.meta.get("playwright"):
+            # A page rendered in the browser (ARCHIVE_RENDER) is not what the server sent:
+            # the capture of its plain fetch stays the page's record (docs/comments.md).
             return
         capture = response_capture(response, request)
         try:
@@ -130,6 +133,7 @@ class ArchivePipeline:
                 writer.close()
             except WRITE_ERRORS as exc:
                 self._failed(exc)
+        self._log_summary(reason)
         if self.failure is not None and self.crawler.stats is not None:
             logger.error(
                 "archive %s could not store everything this run fetched (%s): exit status %d; "
@@ -139,6 +143,29 @@ class ArchivePipeline:
                 EXIT_ARCHIVE_FAILED,
             )
             self.crawler.stats.set_value(EXIT_STATUS_STAT, EXIT_ARCHIVE_FAILED)
+
+    def _log_summary(self, reason: str) -> None:
+        """The run's one summary line, from its ``crawls`` row: new, updated, unchanged,
+        not modified, gone, failed, into which archive."""
+        if self.crawl_id is None:
+            return
+        try:
+            conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+            try:
+                conn.row_factory = sqlite3.Row
+                row = conn.execute("select * from crawls where id = ?", [self.crawl_id]).fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return
+        if row is not None:
+            logger.info(
+                "Crawl %d %s (%s): %s",
+                self.crawl_id,
+                row["status"],
+                reason,
+                summary_line(dict(row), self.db_path),
+            )
 
     def _finish(self, writer: ArchiveWriter | WriterThread, spider: Any, reason: str) -> None:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
@@ -197,6 +224,7 @@ _CAPTURE_KINDS = {
     "parse_article": "article",
     "parse_page": "article",  # the spider's entry for article pages (scraper/spiders/planned.py)
     "parse_comment_page": "comment_page",
+    "parse_widget_page": "comment_page",  # a comment widget's API page (spiders/widgets.py)
 }
 
 

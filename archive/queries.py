@@ -1,4 +1,5 @@
-"""Every read of the archive: read-only SQL, full-text search, one article, stats, export.
+"""Every read of the archive: read-only SQL, full-text search, one article, stats (the
+export is :mod:`archive.export`).
 
 Nothing here writes. :func:`run_readonly_query` opens its own ``mode=ro`` connection and
 an authorizer that refuses anything but reading.
@@ -11,7 +12,7 @@ import re
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlite_utils import Database
 from archive.db import ArchiveError, open_readonly
 from archive.migrations import ARTICLE_JSON_COLUMNS, COMMENT_COLUMNS
 from scraper.extract.urls import canonicalize_url
-from scraper.items import ARTICLE_FIELDS, Article, Comment, article_from_dict, article_to_dict
+from scraper.items import ARTICLE_FIELDS, Article, Comment, article_from_dict
 
 # Highlight markers and context for search snippets.
 SNIPPET_START = "["
@@ -35,6 +36,11 @@ class QueryError(ArchiveError):
 
 class ReadOnlyViolation(QueryError):
     """A query tried to write or change the database or connection."""
+
+
+class SearchSyntaxError(QueryError):
+    """Search terms that are not valid FTS5 query syntax (an unclosed quote, an operator
+    with nothing beside it, an unknown column filter)."""
 
 
 class ArticleNotFound(ArchiveError):
@@ -262,12 +268,20 @@ def _one_line(exc: BaseException) -> str:
 # -- full-text search ---------------------------------------------------------------------
 
 
-def search_articles(db: Database, terms: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Articles matching ``terms`` (every word, quoted: FTS operators are not interpreted),
-    best first by FTS5 rank (bm25), each with a highlighted ``snippet``."""
+def search_articles(
+    db: Database, terms: str, limit: int = 20, *, quote: bool = True
+) -> list[dict[str, Any]]:
+    """Articles matching ``terms``, best first by FTS5 rank (bm25), each with a
+    highlighted ``snippet``.
+
+    With ``quote`` (the default) every word must match and quotes and operators are
+    taken literally (sqlite-utils' ``quote_fts``); without it ``terms`` is an FTS5 query
+    (phrases ``"a b"``, prefixes ``word*``, ``AND``/``OR``/``NOT``, ``NEAR(a b, 5)``)
+    and invalid syntax raises :class:`SearchSyntaxError`."""
     return _ranked(
         db,
         terms,
+        quote,
         limit,
         "articles_fts",
         """
@@ -280,11 +294,15 @@ def search_articles(db: Database, terms: str, limit: int = 20) -> list[dict[str,
     )
 
 
-def search_comments(db: Database, terms: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Comments matching ``terms``, best first, with the article they belong to."""
+def search_comments(
+    db: Database, terms: str, limit: int = 20, *, quote: bool = True
+) -> list[dict[str, Any]]:
+    """Comments matching ``terms`` (read as :func:`search_articles` reads them), best
+    first, with the article they belong to."""
     return _ranked(
         db,
         terms,
+        quote,
         limit,
         "comments_fts",
         """
@@ -300,7 +318,7 @@ def search_comments(db: Database, terms: str, limit: int = 20) -> list[dict[str,
 
 
 def _ranked(
-    db: Database, terms: str, limit: int, fts: str, details_sql: str
+    db: Database, terms: str, quote: bool, limit: int, fts: str, details_sql: str
 ) -> list[dict[str, Any]]:
     """Two steps: the top ``limit`` rowids by bm25, then snippets (costly per row) made for
     those rows only.
@@ -315,7 +333,7 @@ def _ranked(
     two thirds of the time (bench/archive.py). Every match is still scored: that is what
     bm25 costs, whatever the index layout.
     """
-    match = _fts_match(db, terms)
+    match = _fts_match(db, terms, quote)
     if not match:
         return []
     top = _search(
@@ -335,15 +353,24 @@ def _ranked(
     return rows
 
 
-def _fts_match(db: Database, terms: str) -> str:
-    return db.quote_fts(terms.strip()) if terms.strip() else ""
+def _fts_match(db: Database, terms: str, quote: bool) -> str:
+    if not terms.strip():
+        return ""
+    return db.quote_fts(terms.strip()) if quote else terms.strip()
+
+
+# What SQLite says about a MATCH string that is not FTS5 query syntax.
+_FTS_SYNTAX = ("fts5: ", "unterminated string", "no such column", "unknown special query")
 
 
 def _search(db: Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
     try:
         return list(db.query(sql, params))
     except sqlite3.OperationalError as exc:
-        raise QueryError(f"search failed: {_one_line(exc)}") from exc
+        message = f"search failed: {_one_line(exc)}"
+        if str(exc).startswith(_FTS_SYNTAX):
+            raise SearchSyntaxError(message) from exc
+        raise QueryError(message) from exc
 
 
 # -- one article --------------------------------------------------------------------------
@@ -352,6 +379,12 @@ def _search(db: Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
 def get_article(db: Database, url: str) -> Article:
     """The archived article at ``url`` (its URL or canonical URL, tracking parameters
     allowed), comments in thread order. Raises :class:`ArticleNotFound`."""
+    return _article_from_row(db, find_article_row(db, url))
+
+
+def find_article_row(db: Database, url: str) -> dict[str, Any]:
+    """The ``articles`` row of the article at ``url`` (its URL or canonical URL, tracking
+    parameters allowed). Raises :class:`ArticleNotFound`."""
     candidates = list(dict.fromkeys([canonicalize_url(url), url.strip()]))
     marks = ", ".join("?" for _ in candidates)
     # The primary key first; the fetched URL (not indexed) only if that finds nothing.
@@ -360,22 +393,53 @@ def get_article(db: Database, url: str) -> Article:
     ) or list(db.query(f"SELECT * FROM articles WHERE url IN ({marks}) LIMIT 1", candidates))
     if not rows:
         raise ArticleNotFound(f"no archived article with URL {url}")
-    return _article_from_row(db, rows[0])
+    return rows[0]
 
 
 def _article_from_row(db: Database, row: dict[str, Any]) -> Article:
+    return article_from_rows(row, comment_rows(db, row["canonical_url"]))
+
+
+def comment_rows(db: Database, article_url: str) -> list[dict[str, Any]]:
+    """The ``comments`` rows of the article at ``article_url``, in thread order."""
+    return list(
+        db.query(
+            "SELECT * FROM comments WHERE article_url = ? ORDER BY position, rowid",
+            [article_url],
+        )
+    )
+
+
+def article_from_rows(row: dict[str, Any], comments: Sequence[dict[str, Any]]) -> Article:
+    """The :class:`Article` stored as the ``articles`` row ``row`` and its ``comments``
+    rows (columns the schema lacks are left at their defaults)."""
     data = {name: row[name] for name in ARTICLE_FIELDS if name in row}
     for name in ARTICLE_JSON_COLUMNS:
         if data.get(name) is not None:
             data[name] = json.loads(data[name])
     data["comments"] = [
         {"comment_id": c["comment_id"], **{name: c[name] for name in COMMENT_COLUMNS}}
-        for c in db.query(
-            "SELECT * FROM comments WHERE article_url = ? ORDER BY position, rowid",
-            [row["canonical_url"]],
-        )
+        for c in comments
     ]
     return article_from_dict(data)
+
+
+def removals(db: Database, canonical_url: str) -> tuple[str | None, dict[str, str]]:
+    """When the article at ``canonical_url`` was found gone (``None`` while online), and
+    when each of its comments that left its page did (comment id -> ``removed_at``).
+    An archive from before these columns existed has neither."""
+    try:
+        row = db.execute(
+            "SELECT removed_at FROM articles WHERE canonical_url = ?", [canonical_url]
+        ).fetchone()
+        gone = db.execute(
+            "SELECT comment_id, removed_at FROM comments "
+            "WHERE article_url = ? AND removed_at IS NOT NULL",
+            [canonical_url],
+        ).fetchall()
+    except sqlite3.OperationalError:  # no removed_at column
+        return None, {}
+    return (row[0] if row else None), dict(gone)
 
 
 def thread_tree(comments: Sequence[Comment]) -> list[tuple[int, Comment]]:
@@ -410,7 +474,7 @@ def thread_tree(comments: Sequence[Comment]) -> list[tuple[int, Comment]]:
     return tree
 
 
-# -- stats and export ---------------------------------------------------------------------
+# -- stats ---------------------------------------------------------------------------------
 
 
 def stats(db: Database, top: int = 10) -> dict[str, Any]:
@@ -451,11 +515,3 @@ def stats(db: Database, top: int = 10) -> dict[str, Any]:
         ],
         "last_crawl": last_crawl,
     }
-
-
-def iter_export(db: Database) -> Iterator[dict[str, Any]]:
-    """Every article in ``article_to_dict`` form (comments nested), ordered by
-    ``published_at`` (undated first), then URL."""
-    rows = db.query("SELECT * FROM articles ORDER BY published_at, url, canonical_url")
-    for row in rows:
-        yield article_to_dict(_article_from_row(db, row))

@@ -117,7 +117,9 @@ def _drain(db: Database, outputs: Iterable[Any], results: list[Article]) -> None
         elif isinstance(output, Article):
             results.append(output)
         elif isinstance(output, scrapy.Request) and output.callback is not None:
-            stored = latest_capture(db, output.url)
+            # Captures are found by URL: a POST's answer depends on its body as well (one
+            # widget API URL for every thread), so it is not taken from them.
+            stored = latest_capture(db, output.url) if output.method == "GET" else None
             if stored is not None:
                 pending.append(iter(output.callback(capture_response(stored, output))))
             elif output.errback is not None:

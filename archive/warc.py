@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -76,9 +77,15 @@ def http_headers(capture: Capture) -> StatusAndHeaders:
 
 
 def write_warc(
-    db: Database, out: BinaryIO, *, filename: str = "", info: dict[str, str] | None = None
+    db: Database,
+    out: BinaryIO,
+    *,
+    filename: str = "",
+    info: dict[str, str] | None = None,
+    urls: Collection[str] | None = None,
 ) -> WarcSummary:
-    """Write every capture in ``db`` to ``out`` as gzipped WARC 1.1; return the counts."""
+    """Write every capture in ``db`` (only those of ``urls``, if given) to ``out`` as
+    gzipped WARC 1.1; return the counts."""
     writer = WARCWriter(out, gzip=True, warc_version=WARC_VERSION)
     summary = WarcSummary()
     writer.write_record(
@@ -95,7 +102,7 @@ def write_warc(
     )
     summary.records["warcinfo"] += 1
     first_by_digest: dict[str, _Written] = {}
-    for _, capture in iter_captures(db):
+    for _, capture in iter_captures(db, urls):
         date = warc_date(capture.fetched_at)
         earlier = first_by_digest.get(capture.digest)
         if earlier is None:

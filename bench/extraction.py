@@ -40,7 +40,13 @@ import scraper.extract as extract_pkg
 from bench import report, scoring
 from bench.report import table
 from bench.site_accuracy import Accuracy, demo_accuracy, wordpress_accuracy
-from scraper.extract import extract_article, metadata
+from scraper.extract import (
+    extract_article,
+    metadata,
+    metadata_authors,
+    metadata_dates,
+    metadata_taxonomy,
+)
 from scraper.extract.dom import parse_html
 
 SECTION = "extraction"
@@ -187,29 +193,19 @@ COMMENT_HEADER = [
 
 # ---------------------------------------------------------------------------- profile
 
-# stage -> (module, names): what extract_article_page calls, by the names it calls them
-_STAGES: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "page index (one pass over the tree)": (extract_pkg, ("PageIndex",)),
-    "structured data (JSON-LD, meta, microdata)": (extract_pkg, ("read_structured",)),
+# stage -> (module, names) pairs: what extract_article_page calls, by the names it calls them
+_STAGES: dict[str, tuple[tuple[Any, tuple[str, ...]], ...]] = {
+    "page index (one pass over the tree)": ((extract_pkg, ("PageIndex",)),),
+    "structured data (JSON-LD, meta, microdata)": ((extract_pkg, ("read_structured",)),),
     "metadata (headline … language)": (
-        metadata,
-        (
-            "canonical",
-            "headline",
-            "description",
-            "authors",
-            "published",
-            "modified",
-            "categories",
-            "section",
-            "tags",
-            "language",
-            "lead_image",
-        ),
+        (metadata, ("canonical", "headline", "description", "language", "lead_image")),
+        (metadata_authors, ("authors",)),
+        (metadata_dates, ("published", "modified")),
+        (metadata_taxonomy, ("categories", "section", "tags")),
     ),
-    "neighbours (prev/next)": (extract_pkg, ("find_neighbours",)),
-    "comments": (extract_pkg, ("extract_comments",)),
-    "body": (extract_pkg, ("extract_body",)),
+    "neighbours (prev/next)": ((extract_pkg, ("find_neighbours",)),),
+    "comments": ((extract_pkg, ("extract_comments",)),),
+    "body": ((extract_pkg, ("extract_body",)),),
 }
 
 
@@ -228,11 +224,12 @@ def _stage_timers(spent: dict[str, float]) -> Iterator[None]:
 
         return wrapper
 
-    for stage, (module, names) in _STAGES.items():
-        for name in names:
-            fn = getattr(module, name)
-            saved.append((module, name, fn))
-            setattr(module, name, timed_fn(stage, fn))
+    for stage, parts in _STAGES.items():
+        for module, names in parts:
+            for name in names:
+                fn = getattr(module, name)
+                saved.append((module, name, fn))
+                setattr(module, name, timed_fn(stage, fn))
     try:
         yield
     finally:

@@ -265,8 +265,8 @@ class TrafilaturaPage:
 
 def trafilatura_pages(fixtures: Path) -> list[TrafilaturaPage]:
     """trafilatura's evaluation pages, development half (``trafilatura-dev/``), in the
-    set's order. Bytes are decoded by the page's own charset (``dom.decode_html``)."""
-    from scraper.extract.dom import decode_html
+    set's order. Bytes are decoded as a crawl decodes them (``decode.decode_html``)."""
+    from scraper.extract.decode import decode_html
 
     folder = fixtures / "trafilatura-dev"
     data = json.loads((folder / "evaldata.json").read_text("utf-8"))
@@ -279,7 +279,7 @@ def trafilatura_pages(fixtures: Path) -> list[TrafilaturaPage]:
             TrafilaturaPage(
                 key=key,
                 url=url,
-                html=decode_html(raw, None),
+                html=decode_html(raw, None)[0],
                 with_snippets=_snippets(t.get("with")),
                 without_snippets=_snippets(t.get("without")),
                 # only blank snippets: the page has comments nobody transcribed

@@ -64,7 +64,9 @@ class Article:
     comment_count: int | None = None
     # Where the comments came from: "html" (records extracted), "partial" (from the HTML,
     # but a page of the thread could not be fetched), "none" (the page has no comment
-    # section), or the name of a widget that loads them by script ("disqus", …).
+    # section), the name of a widget that loads them by script ("disqus", …, or "script":
+    # an empty comment container a script fills), or "rendered:<widget>" (read from the
+    # page rendered in a browser, ARCHIVE_RENDER).
     comments_source: str | None = None
     # Other pages of this article's comment thread, as linked from this page.
     comment_page_urls: list[str] = field(default_factory=list)

@@ -127,12 +127,29 @@ def redirected_host_verdict(
     return "refuse"
 
 
+# request meta key of a comment widget's API request (scraper/spiders/widgets.py)
+WIDGET_META = "widget"
+
+
+def widget_api_request(request: Request, widget_hosts: set[str]) -> bool:
+    """A request for a comment widget's API on the host a page named for it (the
+    spider's ``widget_hosts``), or that host's robots.txt; nothing else there."""
+    parts = urlparse_cached(request)
+    if (parts.netloc or "").lower() not in widget_hosts:
+        return False
+    if request.meta.get(WIDGET_META) is not None:
+        return True
+    return parts.path == "/robots.txt" and bool(request.meta.get("dont_obey_robotstxt"))
+
+
 class CrawlHostsMiddleware:
     """Every request stays on the crawl's hosts (the spider's ``allowed_hosts``), after
     redirects too. The spider's requests carry ``dont_filter`` (the frontier, not Scrapy's
     duplicate filter, decides what is fetched again), which also turns Scrapy's offsite
     check off; this middleware runs before robots.txt is fetched for a new host, so a
-    refused host is not asked for anything. A start URL's redirect target joins the hosts."""
+    refused host is not asked for anything. A start URL's redirect target joins the hosts;
+    a comment widget's API host joins them for its API requests only
+    (:func:`widget_api_request`)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -145,6 +162,8 @@ class CrawlHostsMiddleware:
         spider = self.crawler.spider
         hosts: set[str] | None = getattr(spider, "allowed_hosts", None)
         if not hosts or request.meta.get("allow_offsite"):
+            return
+        if widget_api_request(request, getattr(spider, "widget_hosts", set())):
             return
         verdict = redirected_host_verdict(
             request.url,

@@ -37,14 +37,21 @@ ARCHIVE_MAX_CRAWL_DELAY = 60.0
 # 404/410 are answers, not faults, and are never retried.
 RETRY_TIMES = 2
 
-# A news page is well under 10 MB; refuse anything far larger instead of buffering it.
+# The one page cap, for the crawl and `newsarchive extract` (a URL or a file) alike: a page
+# is buffered, decoded and parsed whole, and extraction peaks at about 25 times its size
+# (a 30 MB page: 760 MB; `python bench/page_memory.py`, docs/benchmarks.md). The largest of
+# 1,199 real pages in the test corpora is 5.3 MB: 32 MiB refuses no real page and keeps
+# one page's extraction under about 0.8 GB.
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 
 # Startup objects out of the garbage collector's sight, so that its full collections do
 # not stall the crawl (scraper/extensions.py). ARCHIVE_GC_FREEZE = False turns it off.
-EXTENSIONS = {"scraper.extensions.GcFreeze": 0}
+EXTENSIONS = {"scraper.extensions.GcFreeze": 0, "scraper.progress.CrawlProgress": 0}
 ARCHIVE_GC_FREEZE = True
+# A progress line with rate and ETA when the crawl knows how many articles to expect
+# (scraper/progress.py): in place on a terminal, in the log every LOGSTATS_INTERVAL.
+ARCHIVE_PROGRESS = True
 
 # Every article goes through the one write path into the archive (archive/pipeline.py,
 # named here so that the Scrapy project never imports the archive package).
@@ -80,5 +87,15 @@ ARCHIVE_REVISIT = "1d:0,7d:1d,30d:7d,*:30d"
 # Pretend the crawl runs at this ISO 8601 instant (tests and benchmarks of the revisit
 # schedule); empty: the clock.
 ARCHIVE_NOW = ""
+
+# Comment threads that only a script widget loads, read from the page rendered in a
+# headless browser (scraper/render.py, docs/comments.md): "off", "auto" (pages with a
+# detected widget no adapter reads) or "always" (every article page without comments).
+# On, requests marked for the browser go through scrapy-playwright; the rest do not.
+ARCHIVE_RENDER = "off"
+# Debian's chromium (Playwright's own browsers are not needed).
+ARCHIVE_RENDER_BROWSER = "/usr/bin/chromium"
+# Milliseconds the browser waits for the page and for its thread to appear.
+ARCHIVE_RENDER_TIMEOUT = 15000
 
 FEED_EXPORT_ENCODING = "utf-8"

@@ -7,7 +7,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from scraper.demosite.content import DemoArticle, Site, build_site
+from scraper.demosite.build import build_site
+from scraper.demosite.content import DemoArticle, Site
 from scraper.demosite.server import DemoServer
 from tests.crawling import run_crawl
 

@@ -446,12 +446,20 @@ def free_port() -> int:
 
 @contextmanager
 def serve(
-    root: Path, port: int, host: str = "127.0.0.1", redirects: dict[str, str] | None = None
+    root: Path,
+    port: int,
+    host: str = "127.0.0.1",
+    redirects: dict[str, str] | None = None,
+    content_types: dict[str, str] | None = None,
 ) -> Iterator[Served]:
     """The folder ``root`` on ``http://HOST:PORT``; a path in ``redirects`` answers 302
-    to its target."""
+    to its target; ``content_types`` maps a file suffix (``".html"``) to the
+    ``Content-Type`` it is served with."""
     log: list[tuple[str, int]] = []
-    handler_class = type("Handler", (_Recording,), {"served": log, "redirects": redirects or {}})
+    attrs: dict[str, object] = {"served": log, "redirects": redirects or {}}
+    if content_types:
+        attrs["extensions_map"] = {**_Recording.extensions_map, **content_types}
+    handler_class = type("Handler", (_Recording,), attrs)
     handler = functools.partial(handler_class, directory=str(root))
     server = http.server.ThreadingHTTPServer((host, port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

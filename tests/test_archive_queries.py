@@ -9,12 +9,12 @@ import pytest
 from sqlite_utils import Database
 
 from archive.db import ArchiveNotFound, open_readonly
+from archive.export import PRESENCE_KEYS, iter_export
 from archive.queries import (
     ArticleNotFound,
     QueryError,
     ReadOnlyViolation,
     get_article,
-    iter_export,
     run_readonly_query,
     search_articles,
     search_comments,
@@ -218,9 +218,25 @@ def test_stats_of_an_empty_archive(archive_path):
 def test_export_is_article_to_dict_in_publication_order(db, sample_articles):
     exported = list(iter_export(db))
     by_date = sorted(sample_articles, key=lambda a: a.published_at or "")
-    assert exported == [article_to_dict(a) for a in by_date]
+    assert [_without_presence(d) for d in exported] == [article_to_dict(a) for a in by_date]
+    for record in exported:  # the presence keys, on the article and on each comment
+        assert list(record)[-3:] == list(PRESENCE_KEYS)
+        assert record["first_seen_at"] and record["removed_at"] is None
+        assert record["last_seen_at"] == record["fetched_at"]
+        for comment in record["comments"]:
+            assert list(comment)[-3:] == list(PRESENCE_KEYS)
+            assert comment["first_seen_at"] and comment["removed_at"] is None
     assert [article_from_dict(d) for d in exported] == by_date
     assert isinstance(article_from_dict(exported[1]), Article)
+
+
+def _without_presence(record: dict) -> dict:
+    """An export record without the keys it adds to the Article fields."""
+    article = {k: v for k, v in record.items() if k not in PRESENCE_KEYS}
+    article["comments"] = [
+        {k: v for k, v in c.items() if k not in PRESENCE_KEYS} for c in record["comments"]
+    ]
+    return article
 
 
 def test_get_article_by_its_fetched_url(archive_path):

@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner, Result
 
-import archive.cli as cli_module
+import archive.cli.commands.demo as demo_command
 from archive.cli import cli
 from archive.demo import CrawlFailed
 from scraper.items import article_from_dict
@@ -127,8 +127,15 @@ def test_search_ranks_and_formats(filled_archive):
 def test_search_comments_and_fts_syntax(filled_archive):
     result = run("search", "--comments", "ça", "--db", str(filled_archive), "--format", "json")
     assert [h["author"] for h in json.loads(result.output)] == ["Chloé"]
-    odd = run("search", '"budget', "AND", "NEAR(", "--db", str(filled_archive))
+    odd = run("search", "--quote", '"budget', "AND", "NEAR(", "--db", str(filled_archive))
     assert odd.exit_code == 0, odd.output
+    syntax = run("search", '"budget', "AND", "NEAR(", "--db", str(filled_archive))
+    assert syntax.exit_code == 1
+    assert "--quote" in syntax.output
+    phrase = run("search", '"approves budget"', "--db", str(filled_archive), "--json")
+    assert [h["canonical_url"] for h in json.loads(phrase.output)] == [f"{BASE}/council-budget/"]
+    prefix = run("search", "budg*", "NOT", "tram", "--db", str(filled_archive), "--json")
+    assert [h["canonical_url"] for h in json.loads(prefix.output)] == [f"{BASE}/river-festival/"]
 
 
 def test_show_prints_article_and_indented_thread(filled_archive):
@@ -183,7 +190,7 @@ def test_export_jsonl_round_trips(filled_archive, sample_articles, tmp_path):
 
 def test_demo_calls_run_demo(monkeypatch, tmp_path):
     calls = []
-    monkeypatch.setattr(cli_module, "run_demo", lambda **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(demo_command, "run_demo", lambda **kwargs: calls.append(kwargs))
     result = run("demo", "--db", str(tmp_path / "demo.db"), "--port", "8123")
     assert result.exit_code == 0, result.output
     assert len(calls) == 1
@@ -196,5 +203,45 @@ def test_demo_failure_is_a_click_error(monkeypatch):
     def run_demo(**kwargs: object) -> None:
         raise CrawlFailed("crawl exited with 1")
 
-    monkeypatch.setattr(cli_module, "run_demo", run_demo)
+    monkeypatch.setattr(demo_command, "run_demo", run_demo)
     assert_one_line_error(run("demo"), "crawl exited with 1")
+
+
+def test_demo_suggestions_start_with_the_program_as_invoked(tmp_path, monkeypatch):
+    from archive.demo import invoked_program, try_lines
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no newsarchive on PATH
+    assert invoked_program(".venv/bin/newsarchive") == ".venv/bin/newsarchive"
+    assert invoked_program("my tools/newsarchive") == "'my tools/newsarchive'"
+    assert invoked_program("/x/archive/cli/__main__.py").endswith(" -m archive.cli")
+    script = tmp_path / "newsarchive"
+    script.write_text("#!/bin/sh\n", "utf-8")
+    script.chmod(0o755)
+    assert invoked_program(str(script)) == "newsarchive"  # the same script is on PATH
+    lines = try_lines(".venv/bin/newsarchive", "my demo.db")
+    assert lines[0].startswith("  .venv/bin/newsarchive query --db 'my demo.db' 'select ")
+    assert lines[-1] == "  .venv/bin/newsarchive serve --db 'my demo.db'"
+
+
+def test_demo_passes_the_invoked_program(monkeypatch, tmp_path):
+    calls = []
+    monkeypatch.setattr(demo_command, "run_demo", lambda **kwargs: calls.append(kwargs))
+    monkeypatch.setattr("sys.argv", [".venv/bin/newsarchive", "demo"])
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert run("demo", "--db", str(tmp_path / "demo.db")).exit_code == 0
+    assert calls[0]["program"] == ".venv/bin/newsarchive"
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_registered_command_has_help_with_an_example(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Example:" in result.output
+    assert f"newsarchive {command}" in result.output
+
+
+def test_the_split_cli_registers_every_command():
+    assert sorted(cli.commands) == [
+        "crawl", "demo", "export", "extract", "history", "query", "reparse", "search", "serve",
+        "show", "stats",
+    ]  # fmt: skip

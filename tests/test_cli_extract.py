@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 from archive.cli import cli
 from scraper.demosite import DemoServer, build_site
 from scraper.extract.profiles import builtin_profiles_dir
+from scraper.settings import DOWNLOAD_MAXSIZE
 
 WORDPRESS = Path(__file__).parent / "fixtures" / "wordpress" / "twentytwentyone"
 POST_URL = (
@@ -123,6 +124,39 @@ def test_url_table(server: DemoServer) -> None:
     result = run("extract", server.url + article.path, "--profile", str(TAGDIV))
     assert result.exit_code == 0, result.output
     assert rows(result.output)["headline"] == ("profile", article.headline)
+
+
+def test_url_obeys_robots_txt_and_names_the_project(server: DemoServer) -> None:
+    """The fetch is the crawl's: robots.txt first (the demo site disallows /private/), the
+    project's User-Agent on every request."""
+    server.clear_requests()
+    assert_one_line_error(run("extract", server.url + "/private/notes/"), "Forbidden by robots.txt")
+    assert [r.path for r in server.requests] == ["/robots.txt"]
+    article = SITE.articles[5]
+    assert run("extract", server.url + article.path).exit_code == 0
+    assert [r.path for r in server.requests][-1] == article.path
+    agents = {r.headers.get("User-Agent", "") for r in server.requests}
+    assert agents and all(a.startswith("newsarchive/") for a in agents), agents
+
+
+def test_file_decoded_as_a_crawl_decodes_it(tmp_path: Path) -> None:
+    """cp1252 bytes under a UTF-8 ``<meta>``: the text as written."""
+    page = tmp_path / "latin.html"
+    page.write_bytes(
+        '<html><head><meta charset="utf-8"><title>Café naïve</title></head><body><article>'
+        "<h1>Café naïve</h1><p>Un texte assez long pour être un article, vraiment.</p>"
+        "</article></body></html>".encode("cp1252")
+    )
+    result = run("extract", str(page), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["article"]["headline"] == "Café naïve"
+
+
+def test_file_over_the_page_cap_is_refused(tmp_path: Path) -> None:
+    big = tmp_path / "big.html"
+    with big.open("wb") as f:
+        f.truncate(DOWNLOAD_MAXSIZE + 1)  # sparse: no 32 MiB written
+    assert_one_line_error(run("extract", str(big)), "larger than 32 MiB")
 
 
 def test_errors_are_one_line(server: DemoServer, tmp_path: Path) -> None:

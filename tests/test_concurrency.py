@@ -17,7 +17,7 @@ from urllib.parse import quote
 from archive.db import ArchiveError, open_archive
 from archive.demo import CrawlFailed
 from archive.queries import run_readonly_query
-from scraper.demosite.content import build_site
+from scraper.demosite.build import build_site
 from scraper.demosite.server import DemoServer
 from tests.crawling import run_crawl
 

@@ -1,6 +1,7 @@
 """A site whose slugs are not ASCII, linked percent-encoded from one neighbour and raw from
 another or from the page's own canonical link: the crawl archives each article once, under
-one key, and the prev/next chain joins whole."""
+one key, and the prev/next chain joins whole. A site whose pages are cp1252 bytes served
+as UTF-8: the archive holds the text the author wrote, and the bytes as they came."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from sqlite_utils import Database
 
+from archive.captures import latest_capture
+from archive.reparse import reparse
 from scraper.extract.urls import canonicalize_url
 from tests.crawling import db_rows, run_crawl
 from tests.generated_sites import free_port, serve
@@ -88,3 +92,61 @@ def test_non_ascii_slugs_keep_the_chain_whole(site: str, tmp_path: Path, start: 
     (crawl,) = db_rows(db, "select chain from crawls")
     chain = json.loads(crawl["chain"])
     assert chain["segments"] == 1 and not chain["breaks"], chain
+
+
+LATIN_HEADLINES = ["Café naïve à Genève", "Crème brûlée “maison” für 5 €"]
+LATIN_PROSE = "<p>" + "Le conseil a voté mardi après un long débat sur l’été. " * 10 + "</p>"
+
+
+def _latin_page(i: int) -> str:
+    links = []
+    if i > 0:
+        links.append(f'<a rel="prev" href="/a{i - 1}.html">{LATIN_HEADLINES[i - 1]}</a>')
+    if i + 1 < len(LATIN_HEADLINES):
+        links.append(f'<a rel="next" href="/a{i + 1}.html">{LATIN_HEADLINES[i + 1]}</a>')
+    return (
+        f'<!doctype html><html lang="fr"><head><title>{LATIN_HEADLINES[i]}</title>'
+        '<meta property="og:type" content="article">'
+        f'<meta property="article:published_time" content="2024-05-0{i + 1}T08:00:00+02:00">'
+        f"</head><body><article><h1>{LATIN_HEADLINES[i]}</h1>{LATIN_PROSE}</article>"
+        f"<nav>{' '.join(links)}</nav></body></html>"
+    )
+
+
+def test_cp1252_bytes_labelled_utf8_are_archived_as_written(tmp_path: Path) -> None:
+    """The header says UTF-8, the bytes are cp1252 (no ``<meta>`` charset): headlines and
+    bodies read as written, not ``Caf\ufffd na\ufffdve``; the captures keep the bytes."""
+    root = tmp_path / "site"
+    root.mkdir()
+    pages = {f"/a{i}.html": _latin_page(i).encode("cp1252") for i in range(2)}
+    for path, body in pages.items():
+        (root / path.lstrip("/")).write_bytes(body)
+    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n", "utf-8")
+    db = tmp_path / "archive.db"
+    port = free_port()
+    with serve(root, port, content_types={".html": "text/html; charset=utf-8"}) as site:
+        result = run_crawl(site.base + "/a1.html", db)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = db_rows(db, "select url, headline, body_text from articles order by url")
+    assert [r["headline"] for r in rows] == LATIN_HEADLINES
+    for r in rows:
+        assert r["body_text"].startswith("Le conseil a voté mardi après un long débat sur l’été.")
+        assert "\ufffd" not in r["body_text"] + r["headline"]
+    archive = Database(db)
+    for path, body in pages.items():
+        capture = latest_capture(archive, site.base + path)
+        assert capture is not None and capture.body == body
+        assert ("Content-Type", "text/html; charset=utf-8") in capture.headers
+    # reparse decodes the stored bytes the same way: an archive written by a build that
+    # stored U+FFFD (simulated here) gets the headlines as written back.
+    archive.execute(
+        "update articles set headline = replace(replace(headline, 'é', ?), 'ü', ?),"
+        " content_hash = 'written by that build'",
+        ["\ufffd", "\ufffd"],
+    )
+    archive.conn.commit()
+    archive.close()
+    report = reparse(db)
+    assert report.articles == 2 and report.fields["headline"] == 2
+    rows = db_rows(db, "select headline from articles order by url")
+    assert [r["headline"] for r in rows] == LATIN_HEADLINES

@@ -19,6 +19,8 @@ MODULES = {
     "zstandard": "zstandard",
     "warcio": "warcio",
     "datasette": "datasette",
+    "nh3": "nh3",
+    "tabulate": "tabulate",
 }
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from scraper.extract import extract_article
-from scraper.extract.dom import mislabelled_utf8
-from scraper.extract.metadata import split_authors
+from scraper.extract.decode import decode_html
+from scraper.extract.metadata_authors import split_authors
 
 URL = "https://news.example.org/2024/05/a-story/"
 
@@ -147,10 +147,17 @@ def test_missing_or_wrong_charset() -> None:
     assert extract_article(latin.encode("cp1252"), URL).headline == "Café crème à Besançon"
     utf8 = latin.encode("utf-8")
     assert extract_article(utf8, URL).headline == "Café crème à Besançon"
-    # A server that labels UTF-8 as ISO-8859-1 is caught; real Latin-1 bytes are not.
-    assert mislabelled_utf8(utf8, "ISO-8859-1")
-    assert not mislabelled_utf8(latin.encode("cp1252"), "iso-8859-1")
-    assert not mislabelled_utf8(utf8, "utf-8")
+    # A server that labels a UTF-8 page ISO-8859-1 is caught when the page says UTF-8;
+    # real Latin-1 bytes under that label are Latin-1, and under a UTF-8 label too.
+    meta = latin.replace("<html>", '<html><meta charset="utf-8">')
+    assert (
+        extract_article(meta.encode(), URL, encoding="ISO-8859-1").headline
+        == "Café crème à Besançon"
+    )
+    assert decode_html(meta.encode(), "ISO-8859-1") == (meta, "utf-8")
+    assert decode_html(latin.encode("cp1252"), "iso-8859-1") == (latin, "cp1252")
+    assert decode_html(latin.encode("cp1252"), "utf-8") == (latin, "cp1252")
+    assert decode_html(utf8, "utf-8") == (latin, "utf-8")
 
 
 def test_source_line_breaks_are_spaces_and_br_breaks_a_line() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import sqlite3
 import subprocess
 import sys
@@ -29,11 +31,28 @@ def test_readme_quick_start_is_two_commands_and_ci_runs_the_test_one() -> None:
 def test_demo_in_a_fresh_folder(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "newsarchive"
     assert script.exists(), "the package is installed (pip install -e .) with its script"
+    # Run as the quick start does: `.venv/bin/newsarchive demo`, the venv's folder not on PATH.
+    (tmp_path / ".venv").symlink_to(script.parent.parent, target_is_directory=True)
+    env = {**os.environ, "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
-        [str(script), "demo"], cwd=tmp_path, capture_output=True, text=True, timeout=300
+        [".venv/bin/newsarchive", "demo"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     assert re.search(r"Archived 36 articles, \d+ comments and 70 prev/next links", result.stdout)
+    # Its suggestions paste as they are, from where the quick start leaves you.
+    suggested = [line.strip() for line in result.stdout.split("Try:\n", 1)[1].splitlines()]
+    commands = [line for line in suggested if line.startswith(".venv/bin/newsarchive ")]
+    assert [shlex.split(c)[1] for c in commands] == ["query", "search", "stats", "serve"]
+    for command in commands[:3]:
+        done = subprocess.run(
+            command, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0 and done.stdout.strip(), (command, done.stderr)
     again = subprocess.run(
         [str(script), "demo"], cwd=tmp_path, capture_output=True, text=True, timeout=300
     )

@@ -210,3 +210,24 @@ def test_comments_kept_when_a_page_of_the_thread_failed(
         dataclasses.replace(budget, comments=budget.comments[:1], comments_source="partial"),
     )
     assert _rows(archive_path, "select count(*) from comments where removed_at is null") == [(4,)]
+
+
+def test_history_json(recrawled: tuple[Path, DemoServer, dict]) -> None:
+    db, server, before = recrawled
+    url = server.url + before["edited"].path
+    result = CliRunner().invoke(cli, ["history", "--json", url, "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert record["canonical_url"] == url and record["headline"] == "A corrected headline"
+    first, current = record["versions"]
+    assert first["number"] == 1 and not first["current"] and first["replaced_at"]
+    assert first["headline"] == before["edited"].headline
+    assert first["changed_fields"] == [] and first["diff"] == []
+    assert current["current"] and current["replaced_at"] is None and current["number"] == 2
+    assert {"headline", "body_text"} <= set(current["changed_fields"])
+    assert current["chars_added"] > 0 and current["chars_removed"] > 0
+    assert f"  -{before['edited'].headline}" in current["diff"]
+    assert set(first) == set(current) == {
+        "number", "fetched_at", "replaced_at", "current", "headline", "changed_fields",
+        "chars_added", "chars_removed", "diff",
+    }  # fmt: skip

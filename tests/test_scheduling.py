@@ -45,6 +45,18 @@ def _command() -> list[str]:
     return shlex.split(line)
 
 
+def _sites_command() -> list[str]:
+    """The documented ``newsarchive crawl --sites`` line."""
+    (line,) = [
+        line
+        for kind, text in BLOCKS
+        if kind == "sh"
+        for line in text.splitlines()
+        if line.startswith("newsarchive crawl --sites")
+    ]
+    return shlex.split(line)
+
+
 def _unit(name: str) -> str:
     return _block("ini", f"# /etc/systemd/system/{name}\n")
 
@@ -60,11 +72,10 @@ def test_cron_line() -> None:
     (line,) = [x for x in _block("cron").splitlines() if x and not x.startswith("#")]
     minute, hour, day, month, weekday, command = line.split(maxsplit=5)
     assert (minute, hour, day, month, weekday) == ("17", "*", "*", "*", "*")
-    assert "scrapy crawl articles" in command and "incremental=1" in command
-    documented = " ".join(_command()[2:])
-    assert " ".join(shlex.split(command.split("scrapy", 1)[1].split(">>")[0])[1:]).startswith(
-        documented
-    )
+    assert command.startswith("cd /opt/newsarchive && .venv/bin/newsarchive crawl --sites ")
+    documented = " ".join(_sites_command()[1:])
+    run = command.split(".venv/bin/newsarchive", 1)[1].split(">>")[0]
+    assert " ".join(shlex.split(run)).startswith(documented)
 
 
 def test_unit_files_are_consistent() -> None:
@@ -72,7 +83,11 @@ def test_unit_files_are_consistent() -> None:
     timer = _ini(_unit("newsarchive-crawl.timer"))
     assert service["Service"]["Type"] == "oneshot"
     assert service["Service"]["SuccessExitStatus"] == "75"
-    assert "incremental=1" in service["Service"]["ExecStart"]
+    assert shlex.split(service["Service"]["ExecStart"])[1:] == [
+        *_sites_command()[1:],
+        "-s",
+        "LOG_LEVEL=INFO",
+    ]
     assert timer["Timer"]["Unit"] == "newsarchive-crawl.service"
     assert timer["Timer"]["OnCalendar"] == "hourly"
     assert timer["Install"]["WantedBy"] == "timers.target"
@@ -84,13 +99,13 @@ def test_unit_files_verify(tmp_path: Path) -> None:
         if os.environ.get("CI"):
             pytest.fail("systemd-analyze is missing: .ci/run installs systemd")
         pytest.skip("systemd-analyze not installed (the structure is checked above)")
-    scrapy = Path(sys.executable).parent / "scrapy"
-    if not scrapy.exists():
-        scrapy = Path(shutil.which("scrapy") or "/usr/bin/env")
+    program = Path(sys.executable).parent / "newsarchive"
+    if not program.exists():
+        program = Path(shutil.which("newsarchive") or "/usr/bin/env")
     for name in ("newsarchive-crawl.service", "newsarchive-crawl.timer"):
         text = (
             _unit(name)
-            .replace("/opt/newsarchive/.venv/bin/scrapy", str(scrapy))
+            .replace("/opt/newsarchive/.venv/bin/newsarchive", str(program))
             .replace("/opt/newsarchive", str(ROOT))
         )
         (tmp_path / name).write_text(text, "utf-8")
@@ -157,6 +172,50 @@ def test_the_documented_command_twice(tmp_path: Path) -> None:
     assert (first[1], first[3]) == (len(SITE.articles), "finished")
     assert (second[1], second[3]) == (0, "finished")
     assert counts[1] < counts[0] / 3
+
+
+def test_the_documented_sites_file_twice(tmp_path: Path) -> None:
+    """The documented sites.toml and `newsarchive crawl --sites` line, its two sites served
+    by two demo sites: both archived into one archive, then the second run costs a
+    fraction of the first; one summary line each."""
+    sites_toml = _block("toml", "# /etc/newsarchive/sites.toml\n")
+    db = tmp_path / "news.db"
+    second_site = build_site(8, seed=3)
+    requests, summaries = [], []
+    with DemoServer(SITE) as one, DemoServer(second_site) as two:
+        text = (
+            sites_toml.replace("https://news.example.org/", one.url + "/")
+            .replace("https://other.example.net/world/", two.url + second_site.articles[3].path)
+            .replace("DOWNLOAD_DELAY = 2", "DOWNLOAD_DELAY = 0")
+        )
+        (tmp_path / "sites.toml").write_text(text, "utf-8")
+        command = [
+            arg.replace("/etc/newsarchive/sites.toml", str(tmp_path / "sites.toml"))
+            .replace("/var/lib/newsarchive/news.db", str(db))
+            .replace("you@example.org", "tests@example.org")
+            for arg in _sites_command()[1:]
+        ]
+        for name, value in LOCAL_SETTINGS.items():
+            command += ["-s", f"{name}={value}"]
+        for _ in range(2):
+            one.clear_requests()
+            two.clear_requests()
+            result = subprocess.run(
+                [sys.executable, "-m", "archive.cli", *command],
+                cwd=tmp_path,
+                env=crawl_env(),
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+            requests.append(len(one.requests) + len(two.requests))
+            summaries.append(result.stdout.splitlines()[-1])
+    total = len(SITE.articles) + len(second_site.articles)
+    assert summaries[0].startswith(f"2 sites: {total} new, 0 updated")
+    assert summaries[1].startswith("2 sites: 0 new, 0 updated")
+    assert summaries[1].endswith(f"into {db}; exit status 0")
+    assert requests[1] < requests[0] / 3
 
 
 def _tool(name: str) -> str | None:

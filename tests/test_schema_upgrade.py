@@ -9,9 +9,10 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from archive.db import open_archive
+from archive.export import iter_export
 from archive.migrations import migrations
-from archive.queries import iter_export
-from archive.writer import ArchiveWriter, article_row, comment_row
+from archive.writer import ArchiveWriter
+from archive.writer_rows import article_row, comment_row
 from scraper.items import Article, content_hash
 
 FIRST_NEW_MIGRATION = "m101_raw_captures"

@@ -6,14 +6,17 @@
     with DemoServer(site) as server:         # http://127.0.0.1:PORT
         truth = site_truth(site, server.url)
 
-Modules: ``content`` (the model, :func:`build_site`), ``words`` (phrase banks),
-``render`` (article pages and chrome), ``pages`` (listings, feed, sitemap, robots),
+Modules: ``content`` (the model), ``blocks`` (an article body's blocks), ``build``
+(:func:`build_site`), ``words`` (phrase banks),
+``render`` (article pages), ``chrome`` (head, header, sidebar, footer, text helpers),
+``jsonld`` (the JSON-LD graph), ``pages`` (listings, feed, sitemap, robots),
 ``routes`` (path → response), ``server`` (:class:`DemoServer`, CLI), ``truth``.
 """
 
 from __future__ import annotations
 
-from scraper.demosite.content import DemoArticle, DemoComment, Site, build_site
+from scraper.demosite.build import build_site
+from scraper.demosite.content import DemoArticle, DemoComment, Site
 from scraper.demosite.server import FAULT_KINDS, DemoServer, FaultError, RequestRecord
 from scraper.demosite.truth import site_truth
 

@@ -13,14 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from scraper.demosite.content import (
-    COMMENTS_PER_PAGE,
-    CommentStub,
-    DemoArticle,
-    Site,
-    build_site,
-    iso,
-)
+from scraper.demosite.build import build_site
+from scraper.demosite.content import COMMENTS_PER_PAGE, CommentStub, DemoArticle, Site, iso
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,9 @@ import html
 from email.utils import format_datetime
 
 from scraper.demosite import words as w
+from scraper.demosite.chrome import attr, head, human_date, page, text
 from scraper.demosite.content import DemoArticle, Site, local_time
-from scraper.demosite.render import (
-    attr,
-    head,
-    human_date,
-    organization_node,
-    page,
-    text,
-    website_node,
-)
+from scraper.demosite.jsonld import organization_node, website_node
 
 PER_PAGE = 10  # articles per listing page
 FEED_ITEMS = 20

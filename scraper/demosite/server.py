@@ -23,7 +23,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import urlsplit
 
-from scraper.demosite.content import Site, build_site
+from scraper.demosite.build import build_site
+from scraper.demosite.content import Site
 from scraper.demosite.routes import HTML, PDF, Response, article_for, resolve
 
 FAULT_KINDS = frozenset(

@@ -15,16 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scraper.demosite.content import (
-    BulletList,
-    DemoArticle,
-    Figure,
-    Heading,
-    Paragraph,
-    Quote,
-    Site,
-    inline_text,
-)
+from scraper.demosite.blocks import BulletList, Figure, Heading, Paragraph, Quote, inline_text
+from scraper.demosite.content import DemoArticle, Site
 
 
 def collapse(text: str) -> str:

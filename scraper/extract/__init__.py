@@ -14,7 +14,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from ..items import Article, Image
-from . import metadata
+from . import metadata, metadata_authors, metadata_dates, metadata_taxonomy
 from .body import Body, body_from_text, extract_body
 from .comments import CommentThread, comment_elements, extract_comments, merge_comment_pages
 from .dom import parse_html
@@ -58,8 +58,8 @@ def extract_article(
 ) -> Article:
     """Everything the page says about its article, with each field's source.
 
-    ``html`` may be text, bytes (decoded by ``encoding``, the page's ``<meta>`` charset,
-    then UTF-8) or an already parsed ``lxml.html`` tree, which is only read. Missing fields
+    ``html`` may be text, bytes (``encoding`` is the HTTP header's charset, if any; see
+    :func:`scraper.extract.decode.decode_html`) or an already parsed ``lxml.html`` tree, which is only read. Missing fields
     stay empty; this function never raises on malformed input. With a site ``profile``
     (:func:`load_profile`), each field the profile finds wins, with source ``profile``.
     """
@@ -102,17 +102,17 @@ def extract_article_page(
     note("headline", src)
     description, src = metadata.description(tree, st)
     note("description", src)
-    authors, src = metadata.authors(tree, st, index)
+    authors, src = metadata_authors.authors(tree, st, index)
     note("authors", src)
-    published_at, published_raw, src = metadata.published(tree, st, index)
+    published_at, published_raw, src = metadata_dates.published(tree, st, index)
     note("published_at", src)
-    modified_at, modified_raw, src = metadata.modified(tree, st, index)
+    modified_at, modified_raw, src = metadata_dates.modified(tree, st, index)
     note("modified_at", src)
-    categories, src = metadata.categories(tree, st, index)
+    categories, src = metadata_taxonomy.categories(tree, st, index)
     note("categories", src)
-    section, src = metadata.section(tree, st, categories)
+    section, src = metadata_taxonomy.section(tree, st, categories)
     note("section", src)
-    tags, src = metadata.tags(tree, st, index)
+    tags, src = metadata_taxonomy.tags(tree, st, index)
     note("tags", src)
     language, src = metadata.language(tree, st)
     note("language", src)
@@ -287,12 +287,16 @@ def _profiled(
     canonical = pick("canonical_url", lambda: metadata.canonical(tree, st, url, index))
     headline = pick("headline", lambda: metadata.headline(tree, st, index))
     description = pick("description", lambda: metadata.description(tree, st))
-    authors = pick("authors", lambda: metadata.authors(tree, st, index))
-    published_at, published_raw = dated("published_at", lambda: metadata.published(tree, st, index))
-    modified_at, modified_raw = dated("modified_at", lambda: metadata.modified(tree, st, index))
-    categories = pick("categories", lambda: metadata.categories(tree, st, index))
-    section = pick("section", lambda: metadata.section(tree, st, categories))
-    tags = pick("tags", lambda: metadata.tags(tree, st, index))
+    authors = pick("authors", lambda: metadata_authors.authors(tree, st, index))
+    published_at, published_raw = dated(
+        "published_at", lambda: metadata_dates.published(tree, st, index)
+    )
+    modified_at, modified_raw = dated(
+        "modified_at", lambda: metadata_dates.modified(tree, st, index)
+    )
+    categories = pick("categories", lambda: metadata_taxonomy.categories(tree, st, index))
+    section = pick("section", lambda: metadata_taxonomy.section(tree, st, categories))
+    tags = pick("tags", lambda: metadata_taxonomy.tags(tree, st, index))
     language = pick("language", lambda: metadata.language(tree, st))
 
     if generic_neighbours is None:

@@ -10,63 +10,10 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from .decode import decode_html
+
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-
-
-def decode_html(html: str | bytes, encoding: str | None = None) -> str:
-    """Bytes to text: the declared encoding (HTTP or <meta>), then UTF-8, then cp1252.
-
-    A wrong or missing charset never raises: undecodable bytes become U+FFFD.
-    """
-    if isinstance(html, str):
-        return html
-    candidates: list[str] = []
-    if encoding:
-        candidates.append(encoding)
-    m = _META_CHARSET.search(html[:4096])
-    if m:
-        candidates.append(m.group(1).decode("ascii", "replace"))
-    candidates += ["utf-8", "cp1252"]
-    for enc in candidates:
-        try:
-            return html.decode(enc)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return html.decode("utf-8", "replace")
-
-
-_SINGLE_BYTE_LATIN = frozenset(
-    {
-        "iso-8859-1",
-        "iso8859-1",
-        "latin-1",
-        "latin1",
-        "l1",
-        "cp1252",
-        "windows-1252",
-        "ascii",
-        "us-ascii",
-    }
-)
-
-
-def mislabelled_utf8(body: bytes, declared: str | None) -> bool:
-    """True when a body declared as a single-byte Latin charset is in fact UTF-8.
-
-    Valid multi-byte UTF-8 almost never arises by chance from Latin-1 text, while servers
-    that label UTF-8 pages ``iso-8859-1`` (a common default) are everywhere.
-    """
-    if not declared or declared.lower().replace("_", "-") not in _SINGLE_BYTE_LATIN:
-        return False
-    if body.isascii():
-        return False
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 # lxml.html's parser asks a Python method for the class of every element proxy it makes
@@ -119,12 +66,15 @@ def parse_html(html: str | bytes | HtmlElement, encoding: str | None = None) -> 
     """One parsed tree for a page; an already parsed tree is returned as it is (or, when
     it is deeper than ``MAX_DEPTH``, a flattened copy).
 
-    Never raises on malformed input: an empty or unparsable document gives an empty
+    Bytes are decoded by :func:`decode_html`, ``encoding`` being the HTTP header's
+    charset. Never raises on malformed input: an empty or unparsable document gives an empty
     ``<html>`` element.
     """
     if isinstance(html, HtmlElement):
         return _flatten_deep(html, own=False)
-    text = _XML_DECL.sub("", decode_html(html, encoding))
+    if isinstance(html, bytes):
+        html = decode_html(html, encoding)[0]
+    text = _XML_DECL.sub("", html)
     if not text or text.isspace():
         return lxml.html.fromstring("<html></html>")
     try:

@@ -21,7 +21,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from ..items import Comment, Image
-from .body import text_blocks
+from .body_blocks import text_blocks
 from .comments import CommentThread
 from .dates import parse_date
 from .dom import element_text, inline_text, keep_attributes

@@ -39,10 +39,14 @@ from ..extract import (
 )
 from ..extract.profiles import Profile, ProfileError, load_profile, load_profiles, pick_profile
 from ..extract.urls import canonicalize_url, host_of, strip_tracking
+from ..extract.widgets import WidgetRef, detect_widget
 from ..items import Article
+from ..render import RenderSettingError
 from .departures import Departures
 from .planned import DIRECTION_REL, PlannedRoutes
+from .rendered import RenderRoutes
 from .responses import response_index, response_tree
+from .widgets import WidgetRoutes
 
 DIRECTIONS = ("both", "older", "newer")
 MAX_ERRORS_KEPT = 1000
@@ -87,6 +91,7 @@ class _ThreadState:
     queue: list[str]
     visited: set[str] = field(default_factory=set)
     origin: dict[str, Any] = field(default_factory=dict)  # the crawl plan's request state
+    widget: WidgetRef | None = None  # the page's comment widget, read after its HTML thread
 
 
 @dataclass
@@ -102,7 +107,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class ArticlesSpider(PlannedRoutes, scrapy.Spider):
+class ArticlesSpider(WidgetRoutes, RenderRoutes, PlannedRoutes, scrapy.Spider):
     name = "articles"
 
     def __init__(
@@ -161,6 +166,7 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
         self.errors: list[dict[str, str]] = []
         self.departures: Departures | None = None  # set in a crawl
         self.notes_handed = 0  # FetchNotes sent to the archive (scraper.signals.fetch_noted)
+        self.widget_hosts: set[str] = set()  # comment widget APIs pages named (widgets.py)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArticlesSpider:
@@ -169,7 +175,8 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
             folder = crawler.settings.get("ARCHIVE_PROFILES")
             if folder:
                 spider.profiles = load_profiles(folder)
-        except (SpiderArgumentError, ProfileError) as exc:
+            spider._open_render(crawler.settings)
+        except (SpiderArgumentError, ProfileError, RenderSettingError) as exc:
             _report_start_error(exc)
             raise
         spider._open_plan(crawler)  # the archive's lock and frontier, before any request
@@ -291,7 +298,13 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
         self.seen_articles.add(article.canonical_url)
         self.scheduled.add(article.canonical_url)
         state = _ThreadState(
-            article=article, threads=[thread], queue=[], origin=response.meta.get(META, {})
+            article=article,
+            threads=[thread],
+            queue=[],
+            origin=response.meta.get(META, {}),
+            widget=None
+            if thread.comments
+            else detect_widget(begun.start.tree, response.url, begun.start.index),
         )
         state.visited.update(
             {canonicalize_url(response.url), canonicalize_url(response.request.url)}
@@ -342,6 +355,13 @@ class ArticlesSpider(PlannedRoutes, scrapy.Spider):
             return
         if len(state.threads) > 1:
             state.article.comments = merge_comment_pages(state.threads)
+        if state.widget is not None and not state.article.comments:
+            yield from self._read_widget(state.widget, state.article, state.origin)
+            return
+        render = self._render_request(state.article, state.origin)  # ARCHIVE_RENDER
+        if render is not None:
+            yield render
+            return
         yield from self._finish_article(state.article, state.origin)
 
     def on_error(self, failure: Failure) -> None:

@@ -9,9 +9,10 @@ import re
 from lxml.html import HtmlElement
 
 from ..pageindex import PageIndex, page_index
+from .count import stated_count
 from .fields import find_fields
 from .items import Item, build_items, item_kind, own_elements
-from .text import class_tokens, render_text
+from .text import BOILERPLATE, class_tokens, render_text
 from .widget_detection import detect_widget
 
 
@@ -220,6 +221,40 @@ def has_comment_form(ix: PageIndex) -> bool:
         or any(t.get("name") == "comment" for t in form.iterdescendants("textarea"))
         for form in ix.tagged("form")
     )
+
+
+# What a script fills with a thread (not an icon, a field or a frame of its own).
+_CONTAINER_TAGS = frozenset({"div", "section", "aside", "ol", "ul"})
+
+
+def scripted_thread(ix: PageIndex, commentish: list[HtmlElement]) -> bool:
+    """A thread some script of the page loads, by no widget we know: an element marked as
+    the comment region (id or class), a block that holds no text, beside evidence that the
+    page has comments (a link to ``#<its id>`` or a stated count above zero) and a script
+    to fill it."""
+    if not ix.tagged("script"):
+        return False
+    hrefs = {href for href in ix.values("href") if href.startswith("#")}
+    count: int | None = None
+    for el in commentish:
+        if el.tag not in _CONTAINER_TAGS or any(
+            isinstance(child.tag, str) and child.tag not in ("noscript", "script", "template")
+            for child in el
+        ):
+            continue
+        text = (el.text or "").strip()
+        if text and not BOILERPLATE.match(text):  # "Loading comments…" is not a comment
+            continue
+        if not _REGION.search(f"{el.get('id') or ''} {el.get('class') or ''}"):
+            continue
+        el_id = el.get("id")
+        if el_id and f"#{el_id}" in hrefs:
+            return True
+        if count is None:
+            count = stated_count(commentish) or 0
+        if count > 0:
+            return True
+    return False
 
 
 def list_holder(item: HtmlElement) -> HtmlElement:

@@ -29,7 +29,7 @@ _BLOCK_TAGS = frozenset(
         "footer", "dl", "dt", "dd", "hr", "address", "aside", "details", "summary",
     }
 )  # fmt: skip
-_BOILERPLATE = re.compile(
+BOILERPLATE = re.compile(
     r"^(?:reply|antworten|répondre|responder|rispondi|ответить|답글|답글달기|report|"
     r"your comment is awaiting moderation\.?|ihr kommentar muss noch freigegeben werden\.?|"
     r"(?:loading|lade|chargement|cargando|загрузка)\b.{0,30}\.{0,3}…?)$",
@@ -58,7 +58,7 @@ def render_text(el: HtmlElement, prune: Callable[[HtmlElement], bool] | None = N
         if cur:
             lines = [" ".join(line.split()) for line in "".join(cur).split("\n")]
             text = "\n".join(line for line in lines if line).strip()
-            if text and not _BOILERPLATE.match(text):
+            if text and not BOILERPLATE.match(text):
                 blocks.append(text)
             cur.clear()
 

@@ -19,12 +19,13 @@ from .find import (
     html_items,
     list_holder,
     repeated_items,
+    scripted_thread,
 )
 from .items import comments_from_items
 from .jsonld import jsonld_comments
 from .pages import page_links, page_number, permalink_pages
 from .text import inline_text
-from .widget_detection import detect_widget
+from .widget_detection import SCRIPTED, detect_widget
 
 
 @dataclass
@@ -79,6 +80,8 @@ def extract_comments(tree: HtmlElement, url: str, index: PageIndex | None = None
         comments_source = "html"
         if count is None:
             count = 0
+    elif scripted_thread(ix, commentish):
+        comments_source = SCRIPTED
     else:
         comments_source = "none"
     links, current = page_links(ix, url, commentish)

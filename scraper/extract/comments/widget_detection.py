@@ -8,6 +8,10 @@ import re
 
 from ..pageindex import PageIndex
 
+# ``comments_source`` of a page whose empty comment container a script of the page fills
+# (no widget we know by name): see find.scripted_thread.
+SCRIPTED = "script"
+
 
 def _widget_signature(ix: PageIndex) -> list[str]:
     """What widget patterns are matched against: the page's ids and classes, script and
@@ -49,6 +53,9 @@ _WIDGETS: list[tuple[str, re.Pattern[str]]] = [
         ("cackle", r"^mc-container$|cackle\.me"),
         ("hypercomments", r"hypercomments"),
         ("remark42", r"^remark42$|remark42"),
+        # read through their APIs: scraper/extract/widgets/
+        ("isso", r"^isso-thread$"),
+        ("waline", r"^waline$|@waline/"),
     ]
 ]
 # a literal every match of the widget's pattern contains (lower case)
@@ -70,7 +77,11 @@ _WIDGET_HINTS: dict[str, tuple[str, ...]] = {
     "cackle": ("mc-container", "cackle.me"),
     "hypercomments": ("hypercomments",),
     "remark42": ("remark42",),
+    "isso": ("isso-thread",),
+    "waline": ("waline",),
 }
+# Every name ``comments_source`` gives a page whose thread a script loads.
+WIDGET_NAMES: frozenset[str] = frozenset([*(name for name, _ in _WIDGETS), SCRIPTED])
 
 
 def detect_widget(ix: PageIndex) -> str | None:

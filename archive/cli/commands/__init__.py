@@ -1,0 +1,1 @@
+"""The ``newsarchive`` commands, one module per sub-task."""

@@ -29,7 +29,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +100,10 @@ class Run:
     ours_ms: list[float]
     ours_tree_ms: list[float]
     traf_ms: list[float]
+    # comment text per page, where the corpus is annotated for comments (trafilatura-dev)
+    ours_comments: list[str] = field(default_factory=list)
+    traf_comments: list[str] = field(default_factory=list)
+    traf_comment_bodies: list[str] = field(default_factory=list)
 
 
 def run_corpus(fixtures: Path, corpus: str, repeat: int) -> Run:
@@ -120,6 +124,8 @@ def run_corpus(fixtures: Path, corpus: str, repeat: int) -> Run:
             )
         )
         run.ours_ms.append(ms)
+        if case.comments is not None:
+            run.ours_comments.append("\n".join(c.text for c in art.comments))
         best = float("inf")
         for _ in range(repeat):
             tree = parse_html(case.html)
@@ -139,7 +145,50 @@ def run_corpus(fixtures: Path, corpus: str, repeat: int) -> Run:
             )
         )
         run.traf_ms.append(ms)
+        if case.comments is not None:
+            # trafilatura's comments come with include_comments=True, its body beside them
+            doc = traf.bare_extraction(case.html, url=case.url, include_comments=True)
+            run.traf_comments.append((doc.comments if doc else None) or "")
+            run.traf_comment_bodies.append((doc.text if doc else None) or "")
     return run
+
+
+def comment_rows(runs: dict[str, Run]) -> list[list[str]]:
+    """Comment figures per annotated corpus, ours and trafilatura's."""
+    rows: list[list[str]] = []
+    for corpus, run in runs.items():
+        annotated = [c for c in run.cases if c.comments is not None]
+        if not annotated:
+            continue
+        bodies = [
+            o.text for c, o in zip(run.cases, run.ours, strict=True) if c.comments is not None
+        ]
+        for name, texts, body_texts in (
+            ("newsarchive", run.ours_comments, bodies),
+            ("trafilatura", run.traf_comments, run.traf_comment_bodies),
+        ):
+            s = scoring.comment_score(annotated, texts, body_texts)
+            rows.append(
+                [
+                    corpus if name == "newsarchive" else "",
+                    name,
+                    f"{s.found / s.snippets:.1%} ({s.found}/{s.snippets})",
+                    f"{s.found / s.present:.1%} ({s.found}/{s.present})",
+                    f"{s.leaked / s.snippets:.1%} ({s.leaked}/{s.snippets})",
+                    f"{s.noisy / s.quiet_pages:.1%} ({s.noisy}/{s.quiet_pages})",
+                ]
+            )
+    return rows
+
+
+COMMENT_HEADER = [
+    "corpus",
+    "extractor",
+    "comment snippets found",
+    "of those in the page's text",
+    "leaked into the body",
+    "no-comment pages with comment text",
+]
 
 
 # ---------------------------------------------------------------------------- profile
@@ -425,6 +474,12 @@ def main(argv: list[str] | None = None) -> None:
             "median per page from the HTML text (ours also from the parsed tree, as the "
             "spider passes it).",
             table(CORPUS_HEADER, corpus_rows(runs)),
+            "Comments on real pages (trafilatura-dev: pages annotated with comment snippets, "
+            "or with none): a snippet is found when it is in the extracted comments, leaked "
+            "when it is in the body; a no-comment page should get no comment text. 'Of those "
+            "in the page's text': over the snippets present in the HTML outside scripts (the "
+            "rest are loaded by script). trafilatura: `bare_extraction(include_comments=True)`.",
+            table(COMMENT_HEADER, comment_rows(runs)),
             "Sites with their own truth (right/total articles, comments pages merged):",
             accuracy_table(sites),
         ]

@@ -282,7 +282,10 @@ def trafilatura_pages(fixtures: Path) -> list[TrafilaturaPage]:
                 html=decode_html(raw, None)[0],
                 with_snippets=_snippets(t.get("with")),
                 without_snippets=_snippets(t.get("without")),
-                comments=None if comments is None else _snippets(comments),
+                # only blank snippets: the page has comments nobody transcribed
+                comments=None
+                if comments is None or (comments and not _snippets(comments))
+                else _snippets(comments),
                 title=t.get("title") or None,
                 author=t.get("author") or None,
                 published=t.get("date") or None,
@@ -367,6 +370,7 @@ class Case:
     title: str | None = None
     author: str | None = None
     published: str | None = None
+    comments: list[str] | None = None  # comment snippets (trafilatura-dev); []: no comments
 
     @property
     def has_content(self) -> bool:
@@ -402,7 +406,7 @@ def corpus_cases(fixtures: Path, corpus: str) -> list[Case]:
         return [
             Case(
                 corpus, p.key, p.url, p.html, "page", None, p.with_snippets,
-                p.without_snippets, p.title, p.author, p.published,
+                p.without_snippets, p.title, p.author, p.published, p.comments,
             )
             for p in trafilatura_pages(fixtures)
         ]  # fmt: skip
@@ -450,3 +454,49 @@ def figures(cases: list[Case], outputs: list[Output]) -> dict[str, float | int |
         pairs = [(c, o) for c, o in zip(cases, outputs, strict=True) if getattr(c, expected)]
         out[name] = sum(ok(c, o) for c, o in pairs) / len(pairs) if pairs else None
     return out
+
+
+@dataclass
+class CommentScore:
+    """trafilatura-dev's comment rule: a comment snippet should be in the extracted
+    comments and not in the body; a page annotated with no comments should get none."""
+
+    snippets: int  # comment snippets (blank ones and pages with only blank ones left out)
+    present: int  # of them, in the page's text outside scripts and styles
+    found: int  # in the extracted comments
+    leaked: int  # in the body
+    quiet_pages: int  # pages annotated "no comments"
+    noisy: int  # of them, pages with comment text extracted
+
+
+def page_text(html: str) -> str:
+    """The text of a page outside scripts and styles (what a comment snippet can be
+    found in at all)."""
+    from scraper.extract.dom import parse_html
+
+    tree = parse_html(html)
+    for el in tree.xpath("//script | //style"):
+        el.drop_tree()
+    return tree.text_content()
+
+
+def comment_score(
+    cases: Iterable[Case], comments: Iterable[str], bodies: Iterable[str]
+) -> CommentScore:
+    """Comment figures over the pages annotated for comments (``Case.comments`` not None),
+    given each page's extracted comment text and body text."""
+    score = CommentScore(0, 0, 0, 0, 0, 0)
+    for case, text, body in zip(cases, comments, bodies, strict=True):
+        if case.comments is None:
+            continue
+        if not case.comments:
+            score.quiet_pages += 1
+            score.noisy += bool(text.strip())
+            continue
+        full = page_text(case.html)
+        for snippet in case.comments:
+            score.snippets += 1
+            score.present += snippet_found(snippet, full)
+            score.found += snippet_found(snippet, text)
+            score.leaked += snippet_found(snippet, body)
+    return score

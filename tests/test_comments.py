@@ -423,3 +423,73 @@ def test_twenty_thousand_threaded_comments_are_all_found() -> None:
     assert [c.comment_id for c in article.comments[:5]] == ["1", "2", "3", "4", "5"]
     assert [c.parent_id for c in article.comments[:5]] == [None, "1", "2", "3", None]
     assert [c.depth for c in article.comments[:5]] == [1, 2, 3, 4, 1]
+
+
+REPEATED = """<html><body><div id="content"><article><h1>Regen im Herbst</h1>
+<p>Der Oktober war nass, und die Talsperren sind wieder voll. Mehr Text zum Artikel, damit
+der Körper lang genug ist, um als Artikel erkannt zu werden, mit zwei Sätzen mehr.</p>
+<p>Ein zweiter Absatz des Artikels mit weiteren Einzelheiten über das Wetter im Land.</p>
+<div class="kommentare"><h3>Kommentare (2)</h3>
+<div class="kommentar-item"><div class="kommentar-info"><div class="benutzer">Harzer66</div>
+<div class="datum">31.10.2023, 19.18 Uhr</div></div>
+<div class="kommentar-text">Es gab dieses Jahr echt Regen.</div>
+<div class="vote"><a href="/login">Login für Vote</a></div></div>
+<div class="kommentar-item"><div class="kommentar-info"><div class="benutzer">Leser</div>
+<div class="datum">01.11.2023, 08.02 Uhr</div></div>
+<div class="kommentar-text">So isses halt.</div></div>
+</div></article></div></body></html>"""
+
+
+def test_repeated_comment_items_without_cms_markup() -> None:
+    """Items whose class names one comment and repeats are the thread; their author and
+    date come from role words in German; the body leaves them out."""
+    thread = _thread(REPEATED)
+    assert [(c.author, c.text) for c in thread.comments] == [
+        ("Harzer66", "Es gab dieses Jahr echt Regen."),
+        ("Leser", "So isses halt."),
+    ]
+    assert [c.depth for c in thread.comments] == [1, 1]
+    assert thread.comment_count == 2
+    article = extract_article(REPEATED, URL)
+    assert "Talsperren" in article.body_text
+    assert "echt Regen" not in article.body_text
+    assert "So isses halt" not in article.body_text
+
+
+def test_repeated_comment_items_beside_a_widget_are_not_comments() -> None:
+    """Entries classed like comments on a page whose comments a script widget loads (a
+    live ticker's "match-comment" entries) are no reader comments."""
+    entries = "".join(
+        f'<div class="live-match-comment"><div class="live-match-comment-time">{m}\'</div>'
+        f'<div class="live-match-comment-body">Tor in der {m}. Minute.</div></div>'
+        for m in (12, 45, 88)
+    )
+    html = (
+        f'<html><body><h1>Live</h1><div class="live-match-comments">{entries}</div>'
+        '<div id="disqus_thread"></div></body></html>'
+    )
+    thread = _thread(html)
+    assert thread.comments == []
+    assert thread.comments_source == "disqus"
+
+
+def test_responsive_layout_class_is_no_comment_region() -> None:
+    """A lone dated record with an author (an author box) is no comment because <body>
+    carries a "responsive" layout class: "respons" marks a region of responses only."""
+    html = """<html><body class="single responsive-menu"><article><h1>T</h1>
+    <p>Body text of the article.</p>
+    <div id="after_section_1"><span class="author">Cornelius Karow</span>
+    <time datetime="2022-12-06T08:45:00+01:00">6.12.2022</time>
+    <div class="entry-text">Autor: Die Redaktion</div></div></article></body></html>"""
+    assert _thread(html).comments == []
+
+
+def test_review_body_is_the_comment_text() -> None:
+    """A comment marked up as a schema.org Review: its reviewBody is the text."""
+    html = """<html><body><h1>T</h1><p>Body.</p><div class="comment-list">
+    <article class="comment" itemscope itemtype="http://schema.org/Review">
+      <span class="comment-author" itemprop="author">Claire</span>
+      <time datetime="2019-05-15T08:07:00+02:00">15 mai</time>
+      <div class="comment-story description" itemprop="reviewBody">Quel enfumage !</div>
+    </article></div></body></html>"""
+    assert [(c.author, c.text) for c in _thread(html).comments] == [("Claire", "Quel enfumage !")]

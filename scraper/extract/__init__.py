@@ -16,7 +16,7 @@ from lxml.html import HtmlElement
 from ..items import Article, Image
 from . import metadata, metadata_authors, metadata_dates, metadata_taxonomy
 from .body import Body, body_from_text, extract_body
-from .comments import CommentThread, extract_comments, merge_comment_pages
+from .comments import CommentThread, comment_elements, extract_comments, merge_comment_pages
 from .dom import parse_html
 from .navigation import Neighbours, find_neighbours
 from .pageindex import PageIndex
@@ -124,7 +124,7 @@ def extract_article_page(
     thread = extract_comments(tree, url, index)
     note("comments", thread.source)
 
-    body = extract_body(tree, url, headline, index)
+    body = extract_body(tree, url, headline, index, exclude=comment_elements(tree, url, index))
     body = _structured_body(st, body)
     note("body_text", body.source)
     return _article(

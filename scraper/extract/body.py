@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from html import escape
 
@@ -21,7 +21,7 @@ from ..items import Image
 from .body_blocks import text_blocks
 from .body_clean import clean_html, flat_text, strip_noise
 from .body_heuristic import heuristic_container
-from .dom import collapse
+from .dom import collapse, drop_tree
 from .pageindex import PageIndex, page_index
 from .urls import absolute_url
 
@@ -110,8 +110,15 @@ def _images(root: HtmlElement, url: str) -> list[Image]:
 
 
 def extract_body(
-    tree: HtmlElement, url: str, headline: str | None = None, index: PageIndex | None = None
+    tree: HtmlElement,
+    url: str,
+    headline: str | None = None,
+    index: PageIndex | None = None,
+    exclude: Collection[HtmlElement] = (),
 ) -> Body:
+    """The page's main text. ``exclude``: elements of the tree that are not body (the
+    comments the comment extractor read), left out where they sit inside the container,
+    unless they hold most of its text (a forum thread whose posts are the content)."""
     ix = page_index(tree, index)
     container: HtmlElement | None = None
     source = None
@@ -132,6 +139,8 @@ def extract_body(
     # the copy's element proxies, made once and held while the passes below walk it
     # (a tree parsed by lxml.html's stock parser pays a Python lookup for each)
     held = list(root.iter())
+    if exclude:
+        _drop_excluded(container, root, held, exclude)
     strip_noise(root, headline)
     blocks = text_blocks(root)
     if not blocks:
@@ -144,6 +153,33 @@ def extract_body(
     )
     del held
     return body
+
+
+def _drop_excluded(
+    container: HtmlElement,
+    root: HtmlElement,
+    held: list[HtmlElement],
+    exclude: Collection[HtmlElement],
+) -> None:
+    """Drop from ``root`` (a copy of ``container``) the copies of the excluded elements
+    inside the container, unless they hold over half of its text."""
+    gone = set(exclude)
+    doomed = [
+        copy_el
+        for orig, copy_el in zip(container.iter(), held, strict=True)
+        if orig in gone and orig is not container
+    ]
+    if not doomed:
+        return
+    total = len(flat_text(root))
+    if sum(len(flat_text(el)) for el in doomed) > _EXCLUDE_MAX * total:
+        return
+    for el in doomed:
+        drop_tree(el)
+
+
+# excluded elements (comments) holding more of the container's text than this are content
+_EXCLUDE_MAX = 0.5
 
 
 def _noscript_body(tree: HtmlElement, url: str, headline: str | None) -> Body:

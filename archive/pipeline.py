@@ -15,7 +15,7 @@ from scrapy.http import Request, Response
 
 from archive.captures import Capture
 from archive.db import ArchiveError
-from archive.summary import summary_line
+from archive.summary import crawl_row, summary_line
 from archive.writer import ArchiveWriter
 from archive.writer_thread import WriterThread
 from scraper.exitcodes import EXIT_ARCHIVE_FAILED, EXIT_STATUS_STAT
@@ -147,24 +147,14 @@ class ArchivePipeline:
     def _log_summary(self, reason: str) -> None:
         """The run's one summary line, from its ``crawls`` row: new, updated, unchanged,
         not modified, gone, failed, into which archive."""
-        if self.crawl_id is None:
-            return
-        try:
-            conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
-            try:
-                conn.row_factory = sqlite3.Row
-                row = conn.execute("select * from crawls where id = ?", [self.crawl_id]).fetchone()
-            finally:
-                conn.close()
-        except sqlite3.Error:
-            return
+        row = crawl_row(self.db_path, self.crawl_id) if self.crawl_id is not None else None
         if row is not None:
             logger.info(
                 "Crawl %d %s (%s): %s",
                 self.crawl_id,
                 row["status"],
                 reason,
-                summary_line(dict(row), self.db_path),
+                summary_line(row, self.db_path),
             )
 
     def _finish(self, writer: ArchiveWriter | WriterThread, spider: Any, reason: str) -> None:

@@ -30,7 +30,7 @@ from typing import Any
 
 from archive.demo import crawl_command, crawl_env
 from archive.lock import LOCK_FD_ENV, ArchiveLock
-from archive.summary import SUMMARY_COLUMNS, summary_line
+from archive.summary import SUMMARY_COLUMNS, first_crawl_after, last_crawl_id, summary_line
 from scraper.exitcodes import EXIT_ARCHIVE_FAILED
 
 # The keys of a [[sites]] entry that become -a arguments as they are.
@@ -125,13 +125,13 @@ def run_sites(
         fd = lock.fileno()
         env = {**crawl_env(), LOCK_FD_ENV: str(fd)}
         for n, site in enumerate(sites, 1):
-            before = _last_crawl_id(db_path)
+            before = last_crawl_id(db_path)
             cmd = crawl_command(
                 site.start_url, db_path, site.args, {**(settings or {}), **site.settings}
             )
             echo(f"[{n}/{len(sites)}] {site.start_url}")
             result = subprocess.run(cmd, env=env, pass_fds=(fd,), timeout=timeout, check=False)
-            crawl = _crawl_after(db_path, before)
+            crawl = first_crawl_after(db_path, before)
             runs.append(SiteRun(site, result.returncode, crawl))
             echo(f"[{n}/{len(sites)}] {site.start_url}: " + _site_result(runs[-1], db_path))
     status = exit_status([r.returncode for r in runs])
@@ -153,45 +153,3 @@ def _site_result(run: SiteRun, db_path: str | os.PathLike[str]) -> str:
         return f"did not start (exit status {run.returncode})"
     line = f"{run.crawl['status']}, {summary_line(run.crawl, db_path)}"
     return line if not run.returncode else f"{line} (exit status {run.returncode})"
-
-
-def _connect(db_path: str | os.PathLike[str]) -> Any:
-    import sqlite3
-
-    return sqlite3.connect(f"file:{os.fspath(db_path)}?mode=ro", uri=True)
-
-
-def _last_crawl_id(db_path: str | os.PathLike[str]) -> int:
-    if not Path(db_path).exists():
-        return 0
-    import sqlite3
-
-    try:
-        conn = _connect(db_path)
-        try:
-            row = conn.execute("select max(id) from crawls").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0
-    return int(row[0] or 0)
-
-
-def _crawl_after(db_path: str | os.PathLike[str], before: int) -> dict[str, Any] | None:
-    """The crawls row the site's crawl wrote (the first after ``before``)."""
-    import sqlite3
-
-    if not Path(db_path).exists():
-        return None
-    try:
-        conn = _connect(db_path)
-        conn.row_factory = sqlite3.Row
-        try:
-            row = conn.execute(
-                "select * from crawls where id > ? order by id limit 1", [before]
-            ).fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return None
-    return dict(row) if row is not None else None

@@ -111,9 +111,7 @@ def _cell(value: str, column: str) -> Any:
         items = json_list(value)
         return Markup(f"{len(items)} image{'s' if len(items) != 1 else ''}")
     if column in LONG_COLUMNS and len(value) > CELL_CHARS:
-        text = value
-        if column in {"body_html", "snapshot"}:
-            text = _strip_markup(value) if column == "body_html" else value
+        text = _strip_markup(value) if column == "body_html" else value
         short = " ".join(text[:CELL_CHARS].split())
         return Markup(
             f'<span class="newsarchive-short" title="{len(value):,} characters">'

@@ -23,6 +23,7 @@ from .body_clean import clean_html, flat_text, strip_noise
 from .body_heuristic import heuristic_container
 from .dom import collapse, drop_tree
 from .pageindex import PageIndex, page_index
+from .pagekind import is_product_page
 from .urls import absolute_url
 
 Query = Callable[[PageIndex], list[HtmlElement]]
@@ -132,6 +133,14 @@ def extract_body(
     if container is None:
         container = heuristic_container(tree, ix)
         source = "heuristic"
+        if container is not None and exclude and is_product_page(ix):
+            # the densest text is a product page's reviews: the body is the densest text
+            # left without them, when there is a body's worth of it (a forum thread's
+            # posts, by contrast, are its content)
+            rest = _without_comments(tree, container, exclude)
+            if rest is not None:
+                tree, ix, container = rest
+                exclude = ()
     if container is None:
         return _noscript_body(tree, url, headline)
     root = copy.deepcopy(container)
@@ -153,6 +162,32 @@ def extract_body(
     )
     del held
     return body
+
+
+# the text a body must have for the comments around it to be set aside (characters)
+_REST_MIN = 200
+
+
+def _without_comments(
+    tree: HtmlElement, container: HtmlElement, exclude: Collection[HtmlElement]
+) -> tuple[HtmlElement, PageIndex, HtmlElement] | None:
+    """When the excluded elements (reviews) hold over half of the heuristic's container,
+    the densest text of a copy of the page without them: the copy, its index and that
+    container, if it holds at least ``_REST_MIN`` characters outside the comments."""
+    gone = set(exclude)
+    inside = [el for el in container.iter() if el in gone and el is not container]
+    total = len(flat_text(container))
+    if not inside or sum(len(flat_text(el)) for el in inside) <= _EXCLUDE_MAX * total:
+        return None
+    copy_ = copy.deepcopy(tree)
+    doomed = [c for o, c in zip(tree.iter(), copy_.iter(), strict=True) if o in gone]
+    for el in doomed:
+        drop_tree(el)
+    ix = page_index(copy_)
+    rest = heuristic_container(copy_, ix)
+    if rest is None or len(flat_text(rest)) < _REST_MIN:
+        return None
+    return copy_, ix, rest
 
 
 def _drop_excluded(

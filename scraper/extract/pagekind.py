@@ -360,6 +360,16 @@ def _og_type(ix: PageIndex) -> str | None:
     return None
 
 
+def is_product_page(ix: PageIndex) -> bool:
+    """The page presents a product (schema.org ``Product`` in its JSON-LD or as a top-level
+    microdata item, or ``og:type`` product): its reviews are readers' posts about it."""
+    og = _og_type(ix) or ""
+    if og == "product" or og.startswith("product."):
+        return True
+    jsonld, micro = _declared_types(ix)
+    return "product" in jsonld or "product" in micro
+
+
 _DATE_META = {
     "article:published_time",
     "og:article:published_time",

@@ -180,3 +180,43 @@ def date_of(el: HtmlElement | None) -> tuple[str | None, str | None]:
         if parsed:
             return parsed, raw or text
     return None, raw or text
+
+
+# the share of a record's text (outside its author and date) its one block must hold
+_BLOCK_SHARE = 0.6
+
+
+def text_block(own: list[HtmlElement], fields: Fields) -> HtmlElement | None:
+    """A record's text where no class or itemprop names it: the block (``div``, ``p``,
+    ``blockquote``) of its own elements with the most text, holding neither its author
+    nor its date, when it holds most of the record's text outside them (a record whose
+    paragraphs stand loose keeps its whole text instead)."""
+    anchors = [e for e in (fields.author, fields.date) if e is not None]
+    if not anchors:
+        return None
+    held = set(own)
+
+    def size(el: HtmlElement, tail: bool = True) -> int:
+        return len((el.text or "").strip()) + (len((el.tail or "").strip()) if tail else 0)
+
+    outside = 0
+    for el in own:
+        if any(el is a for a in anchors):
+            outside += len((el.tail or "").strip())
+        elif not any(_is_inside(el, a) for a in anchors):
+            outside += size(el)
+    best: HtmlElement | None = None
+    best_len = 0
+    for el in own:
+        if el.tag not in ("div", "p", "blockquote"):
+            continue
+        if any(a is el or _is_inside(a, el) or _is_inside(el, a) for a in anchors):
+            continue
+        length = size(el, tail=False) + sum(
+            size(sub) for sub in el.iterdescendants() if sub in held
+        )
+        if length > best_len:
+            best, best_len = el, length
+    if best is None or best_len < _BLOCK_SHARE * outside:
+        return None
+    return best

@@ -5,12 +5,13 @@ extractor leaves out."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from lxml.html import HtmlElement
 
 from ..pageindex import PageIndex, page_index
 from .count import stated_count
-from .fields import find_fields
+from .fields import find_fields, text_block
 from .items import Item, build_items, item_kind, own_elements
 from .text import BOILERPLATE, class_tokens, render_text
 from .widget_detection import detect_widget
@@ -91,7 +92,8 @@ _PART_WORDS = re.compile(
     r"inner|tool|vote|rating|like|share|thread|group|block|widget|module|holder|toggle|"
     r"open|close|more|load|show|hide|js-|icon|img|pic|photo|badge|field|input|write|new|add|"
     r"post-|login|sign|note|info|policy|rule|guideline|sort|filter|tab|count|ad-|teaser|popular|"
-    r"recent|latest|top|most|related|feed|rss|link|email|mail|print|s$|e$|s[-_]|en$",
+    r"recent|latest|top|most|related|feed|rss|link|email|mail|print|s$|e$|s[-_]|en$|"
+    r"^ary|^ator",
     re.I,
 )
 _ITEM_TAGS = ("li", "div", "article", "section")
@@ -143,6 +145,34 @@ def _repeated_items(commentish: list[HtmlElement]) -> list[HtmlElement]:
     return sorted(out, key=position.__getitem__)
 
 
+# an attribute naming one reader post's record id: data-comment-id, data-review-id, ...
+_RECORD_ID_ATTR = re.compile(r"^data-(?:comment|review|reply)[-_]?id$")
+
+
+def _record_id_items(ix: PageIndex) -> list[HtmlElement]:
+    """Elements that carry a reader post's record id in an attribute named for it
+    (``data-review-id``, ``data-comment-id``), two or more of one tag, each with its text
+    and an author or a date of its own: a review widget's or a comment system's records,
+    whose classes name no comment."""
+    marked: list[HtmlElement] = []
+    for name, pairs in ix.attrs.items():
+        if _RECORD_ID_ATTR.match(name):
+            marked.extend(el for el, value in pairs if value.strip() and el.tag in _ITEM_TAGS)
+    by_tag: dict[str, list[HtmlElement]] = {}
+    for el in ix.in_order(set(marked)):
+        by_tag.setdefault(el.tag, []).append(el)
+    out: list[HtmlElement] = []
+    for els in by_tag.values():
+        if len(els) < 2:
+            continue
+        for el in els:
+            if next(el.iter("form", "textarea", "h1"), None) is not None:
+                continue
+            if _valid_heuristic(el) and render_text(el):
+                out.append(el)
+    return out if len(out) >= 2 else []
+
+
 def html_items(ix: PageIndex) -> list[Item]:
     """The comment items the page's markup names: CMS ids, schema.org ``Comment``
     microdata and comment-classed items in a comment-marked region."""
@@ -167,12 +197,15 @@ def repeated_items(ix: PageIndex) -> list[Item]:
     comments)."""
     if detect_widget(ix) is not None:
         return []
-    return build_items([(el, "heuristic") for el in _repeated_items(commentish_elements(ix))])
+    found = _repeated_items(commentish_elements(ix)) or _record_id_items(ix)
+    return build_items([(el, "heuristic") for el in found])
 
 
 def generic_items(ix: PageIndex) -> list[Item]:
     chosen: list[tuple[HtmlElement, str]] = []
-    for el in _generic_candidates(ix):
+    candidates = _generic_candidates(ix)
+    others = set(candidates)
+    for el in candidates:
         if not any(ch.isdigit() for ch in el.get("id") or ""):
             continue  # records carry numbered ids; wrappers ("comments", "main") do not
         if next(el.iter("form", "textarea"), None) is not None:
@@ -183,6 +216,10 @@ def generic_items(ix: PageIndex) -> list[Item]:
         ):
             continue
         fields = find_fields(list(el.iterdescendants()))
+        if fields.content is None and _in_comment_region(el):
+            # no class names the text: its block, nested records (replies) left out
+            own = own_elements(el, others - {el})
+            fields.content = text_block(own, find_fields(own))
         if fields.content is None or fields.author is None or fields.date is None:
             continue
         if fields.author.tag == "cite" or _BODY_CLASS.search(
@@ -200,9 +237,21 @@ def generic_items(ix: PageIndex) -> list[Item]:
     inner: list[tuple[HtmlElement, str]] = []
     for el, kind in chosen:
         kids = [c for c in el.iterdescendants() if c in chosen_set]
-        if kids and not find_fields(own_elements(el, chosen_set)).content is not None:
-            continue
+        if kids:
+            own = own_elements(el, chosen_set)
+            fields = find_fields(own)
+            if fields.content is None and (
+                not _in_comment_region(el) or text_block(own, fields) is None
+            ):
+                continue
         inner.append((el, kind))
+    # records of one kind: where most share a tag, one of another tag (a dated header
+    # box beside a list of dated posts) is no record of theirs
+    tags = Counter(el.tag for el, _ in inner)
+    if len(tags) > 1:
+        tag, most = tags.most_common(1)[0]
+        if most >= 3 and most > sum(tags.values()) - most:
+            inner = [(el, kind) for el, kind in inner if el.tag == tag]
     if len(inner) < 2 and not any(
         _REGION.search((a.get("id") or "") + " " + (a.get("class") or ""))
         for el, _ in inner

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from lxml.html import HtmlElement
 
 from ...items import Comment
-from .fields import Fields, author_of, date_of, find_fields
+from .fields import Fields, author_of, date_of, find_fields, text_block
 from .text import class_tokens, inline_text, render_text
 
 _WP_ID = re.compile(r"^(?:li-|div-)?comment-?(\d+)$", re.I)
@@ -98,7 +98,7 @@ def _comment_id(item: Item) -> str | None:
     m = _ID_DIGITS.match(el_id)
     if m:
         return m.group(1)
-    for attr in ("data-comment-id", "data-commentid", "data-id", "itemid"):
+    for attr in ("data-comment-id", "data-commentid", "data-review-id", "data-id", "itemid"):
         value = el.get(attr)
         if value:
             fm = FRAGMENT_ID.search(value)
@@ -170,6 +170,8 @@ def comments_from_items(items: list[Item], url: str) -> tuple[list[Comment], dic
     fields_of: dict[HtmlElement, Fields] = {}
     for item in items:
         fields = find_fields(item.own)
+        if fields.content is None and item.kind == "heuristic":
+            fields.content = text_block(item.own, fields)
         fields_of[item.el] = fields
         cid = _comment_id(item)
         if cid is None:

@@ -148,7 +148,9 @@ def _comment(item: dict[str, Any]) -> Comment | None:
     gone = status == "deleted" or item.get("is_hidden") is True
     parent = _id(item.get("parent_id"))
     user = item.get("user") if isinstance(item.get("user"), dict) else {}
-    body = item.get("body_html", item.get("content_html"))
+    body = next(
+        (v for k in ("body_html", "content_html") if isinstance(v := item.get(k), str)), None
+    )
     created = item.get("created_at")
     depth = item.get("depth")
     return Comment(
@@ -156,7 +158,7 @@ def _comment(item: dict[str, Any]) -> Comment | None:
         parent_id=parent,
         author=None if gone else _str(user.get("name")),
         published_at=timestamp_iso(created),
-        text="" if gone else html_text(body if isinstance(body, str) else None),
+        text="" if gone else html_text(body),
         depth=depth if isinstance(depth, int) and depth > 0 else 1 if parent is None else 2,
         published_at_raw=None if created is None else str(created),
         author_url=None if gone else _str(user.get("website_url")),

@@ -5,6 +5,7 @@ refusals), and a crawl against a local server answering in the Data API's format
 from __future__ import annotations
 
 import json
+import urllib.request
 from collections.abc import Iterator
 from datetime import UTC
 from pathlib import Path
@@ -14,9 +15,10 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from lxml.html import fromstring
 
+from archive.reparse import reparse
 from scraper.extract.widgets import WidgetFormatError, WidgetRef, detect_widget, merge_widget_pages
 from scraper.extract.widgets import hyvor as adapter
-from tests.crawling import db_rows, run_crawl
+from tests.crawling import archive_content, db_rows, run_crawl
 from tests.generated_sites import free_port, serve
 from tests.widget_servers import (
     JsonServer,
@@ -226,9 +228,10 @@ WEBSITE = "4242"
 FAIL_OFFSET = 50  # the failing thread's second page of comments answers 500
 
 
-def hyvor_route(threads: list[SeededThread], failing: str) -> Any:
+def hyvor_route(threads: list[SeededThread], failing: set[str]) -> Any:
     """``GET /api/data/v1/pages`` and ``/comments`` for one website: pages by identifier,
-    comments of a page oldest first, 50 at most a request (Hyvor's limit)."""
+    comments of a page oldest first, 50 at most a request (Hyvor's limit); the threads in
+    ``failing`` answer 500 from their second page of comments on."""
     pages = {t.key: (1000 + i, t) for i, t in enumerate(threads) if t.comments}
 
     def comment(thread: SeededThread, c: Any, page_id: int) -> dict[str, Any]:
@@ -266,7 +269,7 @@ def hyvor_route(threads: list[SeededThread], failing: str) -> Any:
             if query.get("page_id") not in by_id:
                 return 200, []
             pid, thread = by_id[query["page_id"]]
-            if thread.key == failing and offset >= FAIL_OFFSET:
+            if thread.key in failing and offset >= FAIL_OFFSET:
                 return 500, {"error": "Internal Server Error"}
             ordered = sorted(thread.comments, key=lambda c: c.created)
             if query.get("sort") != "oldest":
@@ -281,6 +284,7 @@ class HyvorSite(NamedTuple):
     server: JsonServer
     threads: list[SeededThread]
     urls: list[str]
+    failing: set[str]
 
 
 TOPS = [32, 4, 0, 28]  # two threads over 50 comments; the last one's second page fails
@@ -302,7 +306,8 @@ def hyvor_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HyvorSite]:
         )
         for i, n_top in enumerate(TOPS)
     ]
-    with json_server(hyvor_route(threads, failing=threads[3].key)) as server:
+    failing = {threads[3].key}
+    with json_server(hyvor_route(threads, failing)) as server:
         script = f'<script async src="{server.base}embed/embed.js" type="module"></script>'
         embeds = [
             f'<hyvor-talk-comments website-id="{WEBSITE}" page-id="{threads[0].key}">'
@@ -319,7 +324,7 @@ def hyvor_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HyvorSite]:
         ]
         urls = write_site(tmp / "site", site, list(zip(paths, embeds, strict=True)))
         with serve(tmp / "site", site_port):
-            yield HyvorSite(server, threads, urls)
+            yield HyvorSite(server, threads, urls, failing)
 
 
 def _expected(thread: SeededThread) -> list[tuple[object, ...]]:
@@ -387,3 +392,39 @@ def test_crawl_archives_hyvor_threads_exactly_and_a_failed_page_leaves_partial(
     assert big == [str(k) for k in range(0, n // 50 * 50 + 1, 50)] == ["0", "50", "100"]
     identifiers = {q["identifier"] for path, q in asked if path.endswith("/pages")}
     assert identifiers == {t.key for t in hyvor_site.threads}
+    # the API's answers are stored as the thread's pages, and re-read from them alone
+    kinds = db_rows(
+        db, f"select distinct kind from captures where url like '{hyvor_site.server.base}api/%'"
+    )
+    assert [r["kind"] for r in kinds] == ["comment_page"]
+    before = archive_content(db)
+    report = reparse(db)
+    assert report.articles == len(hyvor_site.urls) and report.changed == 0, report
+    assert archive_content(db)["comments"] == before["comments"]
+
+
+def test_a_thread_read_whole_then_partial_loses_nothing(
+    hyvor_site: HyvorSite, tmp_path: Path
+) -> None:
+    db = tmp_path / "archive.db"
+    url, thread = hyvor_site.urls[0], hyvor_site.threads[0]
+    assert run_crawl(url, db, "max_articles=1").returncode == 0
+    live = "select comment_id from comments where removed_at is null"
+    assert len(db_rows(db, live)) == len(thread.comments)
+    # the same article (its canonical URL) from another host: an answer of 304 would not
+    # be parsed again; its API now fails from the second page of comments on
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        page = answer.read().decode("utf-8")
+    moved = tmp_path / "site" / "news" / "part-1"
+    moved.mkdir(parents=True)
+    (moved / "index.html").write_text(page, "utf-8")
+    hyvor_site.failing.add(thread.key)
+    try:
+        with serve(tmp_path / "site", free_port()) as other:
+            result = run_crawl(f"{other.base}/news/part-1/", db, "max_articles=1")
+    finally:
+        hyvor_site.failing.discard(thread.key)
+    assert result.returncode == 0, result.stderr[-3000:]
+    row = db_rows(db, f"select comments_source from articles where canonical_url = '{url}'")
+    assert row[0]["comments_source"] == "partial"
+    assert len(db_rows(db, live)) == len(thread.comments)  # the unread ones not removed

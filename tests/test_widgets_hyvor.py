@@ -83,6 +83,10 @@ def test_a_self_hosted_instance_or_script_origin_is_the_api() -> None:
     )
     ref = detect_widget(fromstring(_page("", served)), PAGE)
     assert ref is not None and ref.api_base == "https://127.0.0.1:8123/"
+    other = '<script src="https://video.example.com/embed/embed.js"></script>'
+    element = '<hyvor-talk-comments website-id="1" page-id="p"></hyvor-talk-comments>'
+    ref = detect_widget(fromstring(_page("", other + element + EMBED_JS)), PAGE)
+    assert ref is not None and ref.api_base == "https://talk.hyvor.com/"
 
 
 def test_detect_the_older_embed_settings() -> None:
@@ -103,6 +107,8 @@ def test_detect_the_older_embed_settings() -> None:
         "budget-2026",
         "3377",
     )
+    on_http = detect_widget(fromstring(_page("", old)), PAGE.replace("https:", "http:"))
+    assert on_http is not None and on_http.api_base == "https://talk.hyvor.com/"
     by_url = detect_widget(fromstring(_page("", old.replace('id: "budget-2026",', ""))), PAGE)
     assert by_url is not None and by_url.thread == "https://news.example.org/2026/03/budget/"
 

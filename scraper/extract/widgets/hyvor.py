@@ -56,6 +56,8 @@ def _origin(address: str | None, url: str) -> str | None:
     if full is None or not full.startswith(("http://", "https://")):
         return None
     parts = urlsplit(full)
+    if parts.hostname == urlsplit(HOSTED).hostname:
+        return HOSTED  # a protocol-relative script on an http page: the service is https
     return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
 
 
@@ -80,14 +82,13 @@ def _old_config(code: str, name: str) -> str | None:
 def detect(index: PageIndex, url: str) -> WidgetRef | None:
     """Hyvor Talk on this page: the ``<hyvor-talk-comments>`` element with a website id,
     or the older ``HYVOR_TALK_WEBSITE`` settings beside the embed script."""
-    script_origin = next(
-        (
-            origin
-            for s in index.tagged("script")
-            if (src := s.get("src")) and _SCRIPT.search(src) and (origin := _origin(src, url))
-        ),
-        None,
-    )
+    origins = [
+        origin
+        for s in index.tagged("script")
+        if (src := s.get("src")) and _SCRIPT.search(src) and (origin := _origin(src, url))
+    ]
+    # another service's ``/embed/embed.js`` on the page: Hyvor's own host first
+    script_origin = next((o for o in origins if o == HOSTED), origins[0] if origins else None)
     for element in index.tagged(_ELEMENT):
         website = (element.get("website-id") or "").strip()
         if not website.isdigit():

@@ -107,6 +107,11 @@ def test_detect_the_older_embed_settings() -> None:
         "budget-2026",
         "3377",
     )
+    unset = old.replace('url: "https://news.example.org/2026/03/budget/",', "url: false,")
+    unset = unset.replace('id: "budget-2026",', "id: false,")
+    unset = unset.replace("};\n</script>", '};\ntrack({id: "x"});\n</script>', 1)
+    ref = detect_widget(fromstring(_page(CANONICAL, unset)), PAGE)
+    assert ref is not None and ref.thread == "https://news.example.org/2026/03/budget/"
     on_http = detect_widget(fromstring(_page("", old)), PAGE.replace("https:", "http:"))
     assert on_http is not None and on_http.api_base == "https://talk.hyvor.com/"
     by_url = detect_widget(fromstring(_page("", old.replace('id: "budget-2026",', ""))), PAGE)

@@ -75,7 +75,9 @@ def _old_config(code: str, name: str) -> str | None:
     at = code.find("HYVOR_TALK_CONFIG")
     if at < 0:
         return None
-    found = re.compile(_CONFIG_KEY.format(name=name), re.S).search(code, at, at + 4000)
+    end = code.find("}", at)  # the object literal only
+    end = end if end > 0 else at + 4000
+    found = re.compile(_CONFIG_KEY.format(name=name), re.S).search(code, at, end)
     return found.group("value").strip() or None if found else None
 
 

@@ -28,13 +28,21 @@ def test_widgets_found_only_where_pages_embed_them() -> None:
         if ref is not None:
             found[path.relative_to(FIXTURES).as_posix()] = ref
     assert len(pages) > 1000
-    # the one page embedding a widget an adapter reads: Coral Talk 4, its settings in the
-    # page (the asset id and the Talk root); every other page names none
+    # the pages embedding a widget an adapter reads: Coral Talk 4, its settings in the
+    # page (the asset id and the Talk root); Hyvor Talk's older embed (website 3189, no
+    # page id and no canonical link: the page's address); every other page names none
     assert {k: (r.adapter, r.api_base, r.thread, r.option("api")) for k, r in found.items()} == {
         "trafilatura-dev/html/pagina12.com.ar-suprema.html.gz": (
             "coral",
             "https://talk.pagina12.com.ar/",
             "419327",
             "4",
-        )
+        ),
+        "modern-dev/html/0332.html.gz": (
+            "hyvor",
+            "https://talk.hyvor.com/",
+            "https://news.example.org/2026/03/story/",
+            None,
+        ),
     }
+    assert found["modern-dev/html/0332.html.gz"].option("website") == "3189"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from lxml.html import HtmlElement
 
 from ..pageindex import PageIndex, page_index
-from . import commento, coral, isso, remark42, waline
+from . import commento, coral, hyvor, isso, remark42, waline
 from .base import (
     Adapter,
     WidgetFormatError,
@@ -36,6 +36,7 @@ ADAPTERS: dict[str, Adapter] = {
     a.name: a
     for a in (isso.ADAPTER, remark42.ADAPTER, waline.ADAPTER, commento.ADAPTER, coral.ADAPTER)
 }
+ADAPTERS[hyvor.NAME] = hyvor.ADAPTER
 
 
 def detect_widget(tree: HtmlElement, url: str, index: PageIndex | None = None) -> WidgetRef | None:

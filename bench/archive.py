@@ -6,7 +6,7 @@
 
 Articles (with their comment threads) come from the demo site's content, built before
 the clock starts, and go through the one write path (``ArchiveWriter``), FTS triggers
-included. Search runs ``archive.queries.search_articles`` (ranked, top 20) for common,
+included. Search runs ``archive.search.search_articles`` (ranked, top 20) for common,
 medium and rare words picked by their document frequency in the archive just built.
 Raw captures and ``reparse`` need pages as a crawl stores them: a second, smaller archive
 comes from a real crawl of the demo site (``--crawl-articles``, served from a separate
@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from archive.captures import capture_stats
 from archive.db import open_readonly
-from archive.queries import search_articles
 from archive.reparse import reparse
+from archive.search import search_articles
 from archive.writer import ArchiveWriter
 from bench.report import record, stamp, table
 from scraper.demosite import build_site

@@ -16,11 +16,10 @@ from archive.queries import (
     ReadOnlyViolation,
     get_article,
     run_readonly_query,
-    search_articles,
-    search_comments,
     stats,
     thread_tree,
 )
+from archive.search import search_articles, search_comments
 from scraper.items import Article, Comment, article_from_dict, article_to_dict
 
 BASE = "https://news.example.org/2024/05"

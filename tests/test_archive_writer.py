@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from archive.db import ArchiveError, ArchiveNotFound, NotAnArchive, open_archive, open_readonly
 from archive.migrations import migrations
-from archive.queries import search_articles, search_comments
+from archive.search import search_articles, search_comments
 from archive.writer import ArchiveWriter
 from scraper.items import Article, Comment, FetchNote, content_hash
 

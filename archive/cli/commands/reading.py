@@ -8,6 +8,7 @@ import json
 import click
 
 from archive import queries
+from archive import search as fts
 from archive.cli.formats import Output, output_options
 from archive.cli.options import archive_errors, db_option
 from archive.cli.output import render_thread
@@ -118,12 +119,12 @@ def search(
         db = open_readonly(db_path)
         try:
             if comments:
-                found = queries.search_comments(db, text, limit, quote=quote)
+                found = fts.search_comments(db, text, limit, quote=quote)
                 columns = ["article_url", "author", "published_at", "snippet"]
             else:
-                found = queries.search_articles(db, text, limit, quote=quote)
+                found = fts.search_articles(db, text, limit, quote=quote)
                 columns = ["published_at", "headline", "canonical_url", "snippet"]
-        except queries.SearchSyntaxError as exc:
+        except fts.SearchSyntaxError as exc:
             raise click.ClickException(
                 f"{exc} (FTS5 query syntax; --quote searches for the terms literally)"
             ) from exc

@@ -22,7 +22,8 @@ Further pages come from the documented ``GET ORIGIN/api/3.0/threads/listPosts.js
 (``thread``, ``forum``, ``limit`` ≤ 100, ``order``, ``cursor``, ``api_key``: an API
 application's public key) -> ``{"code": 0, "cursor": {"hasNext", "next"}, "response":
 [POST, …]}``. The embed's own client uses a key of its own, which the embed page does not
-give; we use only a key the crawl is given (``-s ARCHIVE_DISQUS_API_KEY``). Without one a
+give; we use only a key the page gives (``disqus_api_key``, set by some older install
+snippets) or the crawl is given (``-s ARCHIVE_DISQUS_API_KEY``). Without one a
 thread longer than the embed's first page is archived as far as that page goes and
 marked partial (:attr:`WidgetPage.incomplete`).
 
@@ -53,6 +54,7 @@ PAGE_SIZE = 100  # listPosts' maximum
 _SHORTNAME = r"[A-Za-z0-9][A-Za-z0-9_-]*"
 _EMBED_JS = re.compile(r"(?:https?:)?//(" + _SHORTNAME + r")\.disqus\.com/embed\.js", re.I)
 _SHORTNAME_VAR = re.compile(r"""disqus_shortname\s*[=:]\s*(["'])(""" + _SHORTNAME + r")\1")
+_API_KEY_VAR = re.compile(r"""disqus_api_key\s*[=:]\s*(["'])([A-Za-z0-9]{16,})\1""")
 _THREAD_DATA = re.compile(
     rb"""<script\b[^>]*\bid\s*=\s*["']disqus-threadData["'][^>]*>(.*?)</script\s*>""",
     re.S | re.I,
@@ -132,6 +134,9 @@ def detect(index: PageIndex, url: str) -> WidgetRef | None:
         value = _setting(joined, name)
         if value:
             settings[name] = value
+    key = _API_KEY_VAR.search(joined)
+    if key:  # the page's own key for the API (the older embed's disqus_api_key)
+        settings["api_key"] = key.group(2)
     settings.setdefault("url", _page_story(index, url))
     thread = settings.get("identifier") or settings["url"]
     return WidgetRef(NAME, DEFAULT_ORIGIN, thread, url, tuple(sorted(settings.items())))
@@ -146,7 +151,7 @@ def configure(ref: WidgetRef, setting: Callable[[str], Any]) -> WidgetRef:
     if origin and options.get("host") == "default":
         api_base = origin.rstrip("/") + "/"
     key = str(setting("ARCHIVE_DISQUS_API_KEY") or "").strip()
-    if key:
+    if key:  # the crawl's own key before one the page gives
         options["api_key"] = key
     return replace(ref, api_base=api_base, options=tuple(sorted(options.items())))
 

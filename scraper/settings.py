@@ -98,4 +98,11 @@ ARCHIVE_RENDER_BROWSER = "/usr/bin/chromium"
 # Milliseconds the browser waits for the page and for its thread to appear.
 ARCHIVE_RENDER_TIMEOUT = 15000
 
+# Disqus threads (scraper/extract/widgets/disqus.py, docs/comments.md): the embed's host
+# when the page does not name it (tests point it at a local server), and a Disqus API
+# application's public key for a thread's pages after the embed's first; empty: the
+# first page only, and a longer thread is partial.
+ARCHIVE_DISQUS_ORIGIN = "https://disqus.com"
+ARCHIVE_DISQUS_API_KEY = ""
+
 FEED_EXPORT_ENCODING = "utf-8"

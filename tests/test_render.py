@@ -73,7 +73,8 @@ def test_an_empty_container_with_no_sign_of_comments_is_not_a_widget() -> None:
 
 def test_auto_renders_a_named_or_scripted_widget_with_no_comments() -> None:
     assert should_render("auto", _article("script")) == "script"
-    assert should_render("auto", _article("disqus")) == "disqus"
+    assert should_render("auto", _article("facebook")) == "facebook"  # no adapter reads it
+    assert should_render("auto", _article("disqus")) is None  # the Disqus adapter does
 
 
 def test_auto_leaves_pages_without_a_widget_or_with_comments() -> None:
@@ -90,7 +91,7 @@ def test_auto_leaves_widgets_an_adapter_reads() -> None:
 def test_off_never_renders_and_always_renders_every_empty_thread() -> None:
     assert should_render("off", _article("script")) is None
     assert should_render("always", _article("none")) == "page"
-    assert should_render("always", _article("disqus")) == "disqus"
+    assert should_render("always", _article("facebook")) == "facebook"
     assert should_render("always", _article("html", comments=1)) is None
     assert should_render("always", _article("partial")) is None
 

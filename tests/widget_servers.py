@@ -245,3 +245,43 @@ def write_site(root: Path, site: str, pages: list[tuple[str, str]]) -> list[str]
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(page, "utf-8")
     return urls
+
+
+# -- an API answering other than JSON (an embed's HTML page) -------------------------------
+
+# (method, path, query, body) -> (status, content type, body)
+RawRoute = Callable[[str, str, dict[str, str], bytes], tuple[int, str, bytes]]
+
+
+@contextmanager
+def raw_server(route: RawRoute, port: int | None = None) -> Iterator[JsonServer]:
+    """:func:`json_server`, with ``route`` giving each answer's content type and bytes."""
+
+    asked: list[tuple[str, str, bytes]] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            asked.append(("GET", self.path, b""))
+            parts = urlsplit(self.path)
+            if parts.path == "/robots.txt":
+                status, kind, data = 404, "text/plain", b"not found"
+            else:
+                status, kind, data = route("GET", parts.path, dict(parse_qsl(parts.query)), b"")
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port or free_port()), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield JsonServer(f"http://127.0.0.1:{server.server_address[1]}/", asked)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

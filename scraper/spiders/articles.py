@@ -144,6 +144,7 @@ class ArticlesSpider(scrapy.Spider):
             if folder:
                 spider.profiles = load_profiles(folder)
             spider.rendering.open(crawler.settings)
+            spider.widgets.setting = crawler.settings.get
             # The archive's lock and frontier, before any request (exits at once if locked).
             spider.plan = CrawlPlan.from_crawler(crawler, spider.options)
         except (SpiderArgumentError, ProfileError, PlanArgumentError, RenderSettingError) as exc:

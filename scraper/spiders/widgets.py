@@ -72,9 +72,14 @@ class WidgetReader:
         self.allowed_domains = allowed_domains
         self.callback, self.errback = callback, errback
         self.hosts: set[str] = set()
+        # the crawl's settings, for the adapters that have some (Adapter.configure)
+        self.setting: Callable[[str], Any] = lambda name: None
 
     def start(self, ref: WidgetRef, article: Article, origin: dict[str, Any]) -> WidgetThread:
         """The widget thread of ``article`` (its HTML thread is read), its first page queued."""
+        configure = ADAPTERS[ref.adapter].configure
+        if configure is not None:
+            ref = configure(ref, self.setting)
         api = urlsplit(ref.api_base)
         self.hosts.add(api.netloc.lower())
         # Scrapy's offsite check would drop the host's robots.txt request, and a robots.txt
@@ -96,6 +101,7 @@ class WidgetReader:
             wait.failed = True
         else:
             wait.pages.append(page)
+            wait.failed = wait.failed or page.incomplete
             self._queue(wait, page.next_requests)
         return wait
 

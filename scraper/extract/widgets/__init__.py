@@ -9,7 +9,7 @@ from __future__ import annotations
 from lxml.html import HtmlElement
 
 from ..pageindex import PageIndex, page_index
-from . import commento, coral, hyvor, isso, remark42, waline
+from . import commento, coral, disqus, hyvor, isso, remark42, waline
 from .base import (
     Adapter,
     WidgetFormatError,
@@ -34,7 +34,14 @@ __all__ = [
 
 ADAPTERS: dict[str, Adapter] = {
     a.name: a
-    for a in (isso.ADAPTER, remark42.ADAPTER, waline.ADAPTER, commento.ADAPTER, coral.ADAPTER)
+    for a in (
+        isso.ADAPTER,
+        remark42.ADAPTER,
+        waline.ADAPTER,
+        commento.ADAPTER,
+        coral.ADAPTER,
+        disqus.ADAPTER,
+    )
 }
 ADAPTERS[hyvor.NAME] = hyvor.ADAPTER
 

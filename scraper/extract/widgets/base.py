@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring
@@ -57,6 +58,8 @@ class WidgetPage:
     comments: list[Comment] = field(default_factory=list)
     next_requests: list[str | WidgetRequest] = field(default_factory=list)
     stated_count: int | None = None
+    # the thread goes on past this answer where the adapter cannot follow: it is partial
+    incomplete: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,9 @@ class Adapter:
     detect: Callable[[PageIndex, str], WidgetRef | None]
     first_request: Callable[[WidgetRef], str | WidgetRequest]
     parse: Callable[[bytes, WidgetRef, str], WidgetPage]
+    # the crawl's settings on a detected ref (``setting(NAME)`` reads one), when the
+    # adapter has settings of its own
+    configure: Callable[[WidgetRef, Callable[[str], Any]], WidgetRef] | None = None
 
 
 def timestamp_iso(value: float | int | str | None) -> str | None:

@@ -42,13 +42,13 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from ...items import Comment
 from ..pageindex import PageIndex
 from ..urls import absolute_url
 from .base import Adapter, WidgetFormatError, WidgetPage, WidgetRef, WidgetRequest, html_text
-from .shared import JS_COMMENT, iso_utc, load_json, script_setting, text_field
+from .shared import JS_COMMENT, iso_utc, load_json, page_thread_url, script_setting, text_field
 
 NAME = "coral"
 _HOLDER = "createStreamEmbed"
@@ -107,23 +107,9 @@ def _talk4(index: PageIndex, url: str) -> WidgetRef | None:
             continue
         if settings["asset_id"]:
             return WidgetRef(NAME, api, settings["asset_id"], url, (("api", "4"), ("by", "id")))
-        story = settings["asset_url"] or _page_story(index, url)
+        story = settings["asset_url"] or page_thread_url(index, url)
         return WidgetRef(NAME, api, story, url, (("api", "4"), ("by", "url")))
     return None
-
-
-def _page_story(index: PageIndex, url: str) -> str:
-    """The page's canonical URL, else its address without the fragment."""
-    canonical = [
-        href
-        for el in index.equal("rel", "canonical")
-        if el.tag == "link" and (href := el.get("href")) is not None
-    ]
-    found = absolute_url(url, canonical[0].strip()) if canonical else None
-    if found:
-        return found
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
 
 
 def detect(index: PageIndex, url: str) -> WidgetRef | None:
@@ -141,7 +127,7 @@ def detect(index: PageIndex, url: str) -> WidgetRef | None:
     story_id = script_setting(index, _HOLDER, "storyID")
     if story_id:
         return WidgetRef(NAME, api, story_id, url, (("by", "id"),))
-    story_url = script_setting(index, _HOLDER, "storyURL") or _page_story(index, url)
+    story_url = script_setting(index, _HOLDER, "storyURL") or page_thread_url(index, url)
     return WidgetRef(NAME, api, story_url, url, (("by", "url"),))
 
 

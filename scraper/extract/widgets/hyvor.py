@@ -40,7 +40,7 @@ from ...items import Comment
 from ..pageindex import PageIndex
 from ..urls import absolute_url
 from .base import Adapter, WidgetFormatError, WidgetPage, WidgetRef, html_text, timestamp_iso
-from .shared import load_json
+from .shared import load_json, page_thread_url
 
 NAME = "hyvor"
 HOSTED = "https://talk.hyvor.com"
@@ -59,16 +59,6 @@ def _origin(address: str | None, url: str) -> str | None:
     if parts.hostname == urlsplit(HOSTED).hostname:
         return HOSTED  # a protocol-relative script on an http page: the service is https
     return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
-
-
-def _canonical(index: PageIndex, url: str) -> str:
-    for el in index.equal("rel", "canonical"):
-        href = el.get("href") if el.tag == "link" else None
-        found = absolute_url(url, href.strip()) if href else None
-        if found:
-            return found
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
 def _old_config(code: str, name: str) -> str | None:
@@ -96,7 +86,9 @@ def detect(index: PageIndex, url: str) -> WidgetRef | None:
         if not website.isdigit():
             continue
         api = _origin(element.get("instance"), url) or script_origin or HOSTED
-        thread = (element.get("page-id") or "").strip() or _canonical(index, url)
+        thread = (element.get("page-id") or "").strip() or page_thread_url(
+            index, url, keep_query=False
+        )
         return WidgetRef(NAME, api + "/", thread, url, (("website", website),))
     if script_origin is None:
         return None
@@ -105,7 +97,11 @@ def detect(index: PageIndex, url: str) -> WidgetRef | None:
         found = _WEBSITE.search(code)
         if script.get("src") or not found:
             continue
-        thread = _old_config(code, "id") or _old_config(code, "url") or _canonical(index, url)
+        thread = (
+            _old_config(code, "id")
+            or _old_config(code, "url")
+            or page_thread_url(index, url, keep_query=False)
+        )
         return WidgetRef(NAME, script_origin + "/", thread, url, (("website", found.group(1)),))
     return None
 

@@ -7,8 +7,10 @@ import json
 import re
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from ..pageindex import PageIndex
+from ..urls import absolute_url
 from .base import WidgetFormatError
 
 # how far past its holder a setting is looked for (one configuration object)
@@ -79,3 +81,16 @@ def script_setting(index: PageIndex, holder: str, name: str) -> str | None:
         if value is not None:
             return value
     return None
+
+
+def page_thread_url(index: PageIndex, url: str, *, keep_query: bool = True) -> str:
+    """The page's canonical URL, else its address without the fragment (and without the
+    query when ``keep_query`` is false): the thread key widgets fall back to."""
+    for el in index.equal("rel", "canonical"):
+        href = el.get("href") if el.tag == "link" else None
+        found = absolute_url(url, href.strip()) if href else None
+        if found:
+            return found
+    parts = urlsplit(url)
+    query = parts.query if keep_query else ""
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))

@@ -2,7 +2,8 @@
 SQLite database, for the Waline adapter's end-to-end test.
 
 The server is installed by ``npm install --prefix .waline @waline/vercel`` (or where
-``NEWSARCHIVE_WALINE`` points); :func:`waline_available` says whether it is. The database
+``NEWSARCHIVE_WALINE`` points; ``.ci/run`` installs it there, its ``sqlite3`` linked against
+Debian's libsqlite3); :func:`waline_available` says whether it is. The database
 is created with the tables of Waline's ``assets/waline.sqlite.sql`` and the comments are
 written into it directly (Waline's own POST API limits one comment a minute per address
 and checks spam); the server reads them back through its own ``getCommentList``. Every

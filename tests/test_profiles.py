@@ -55,7 +55,7 @@ def _profile(name: str) -> Profile:
 
 def test_every_shipped_profile_loads() -> None:
     names = sorted(p.name for p in load_profiles(PROFILES))
-    assert names == ["jnews", "tagdiv-newspaper", "wordpress-block", "wordpress-classic"]
+    assert names == ["chorus", "jnews", "tagdiv-newspaper", "wordpress-block", "wordpress-classic"]
 
 
 @cache

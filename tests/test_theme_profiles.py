@@ -96,7 +96,7 @@ JNEWS_PAGE = f"""<html><head><title>Bridge | Paper</title></head><body>
 
 
 def test_builtin_jnews_profile_is_consulted_by_default() -> None:
-    assert {p.name for p in builtin_themes()} >= {"jnews", "tagdiv-newspaper"}
+    assert {p.name for p in builtin_themes()} == {"chorus", "jnews", "tagdiv-newspaper"}
     a = extract_article(JNEWS_PAGE, "https://paper.example/bridge/")
     assert a.headline == "Bridge to be rebuilt"
     assert a.categories == ["Local"]
@@ -113,8 +113,9 @@ def test_the_setting_is_on_by_default_and_the_spider_uses_the_builtin_themes() -
     assert spider.themes == builtin_themes()
 
 
-# the class prefixes of tagDiv Newspaper (td-, td_, tdb) and JNews (jeg_)
-_THEME_CLASSES = re.compile(r"""['"\s.(,\[|](?:td[-_]|tdb|jeg_)""")
+# the class prefixes of tagDiv Newspaper (td-, td_, tdb) and JNews (jeg_), and the
+# container of Vox Media's Chorus
+_THEME_CLASSES = re.compile(r"""['"\s.(,\[|](?:td[-_]|tdb|jeg_)|c-entry-content""")
 
 
 def test_generic_extraction_names_no_theme_classes() -> None:

@@ -1,8 +1,8 @@
 """The article body: its own text as blocks, cleaned HTML, and the images in it.
 
 The container is found by CMS markup first (WordPress, the page's theme profile, Drupal,
-schema.org ``articleBody``…), then by a text-density heuristic. Noise inside it (ads, "Read also"
-boxes, share widgets, captions, comment sections) never reaches ``body_text``.
+schema.org ``articleBody``…), then by a text-density heuristic. Noise inside it (ads,
+"Read also" boxes, share widgets, captions, comment sections) never reaches ``body_text``.
 """
 
 from __future__ import annotations
@@ -64,8 +64,6 @@ _CMS_CONTAINERS: list[Query] = [
 # … then the containers of the page's theme (its profile's ``generic.body``), then these
 _CMS_LATER: list[Query] = [
     _any_class("content-inner", div=True),
-    # Vox Media's Chorus (The Verge, SB Nation, Vox, Polygon)
-    _any_class("c-entry-content", div=True),
     _any_class("field--name-body", "field-name-body", div=True),
     # //*[contains(concat(' ',normalize-space(@class),' '),' post-content ')]
     _any_class("post-content", token=True),

@@ -4,13 +4,18 @@ generic extraction on the pages it detects, below a site profile, and only while
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 from scraper import settings
+from scraper.demosite import DemoServer, build_site, site_truth
 from scraper.extract import extract_article
 from scraper.extract.profiles import builtin_themes, parse_profile
 from scraper.spiders.articles import ArticlesSpider
+from tests.crawling import db_rows, run_crawl
+
+DEMO = build_site(12)
 
 URL = "https://news.example.org/2024/05/01/council-vote/"
 STORY = (
@@ -127,3 +132,30 @@ def test_generic_extraction_names_no_theme_classes() -> None:
         if _THEME_CLASSES.search(line)
     ]
     assert found == [], "theme classes belong in scraper/profiles/:\n" + "\n".join(found)
+
+
+Crawled = tuple[dict[str, tuple[list[str], list[str]]], dict[str, dict[str, str]]]
+
+
+def _crawled_categories(tmp_path: Path, settings: dict[str, str]) -> Crawled:
+    """(url: (categories crawled, the truth's), url: sources) of a two-article demo crawl."""
+    db = tmp_path / "archive.db"
+    with DemoServer(DEMO) as server:
+        run_crawl(server.url + DEMO.articles[5].path, db, "max_articles=2", settings=settings)
+        truth = {a["url"]: a["categories"] for a in site_truth(DEMO, server.url)["articles"]}
+    rows = db_rows(db, "select canonical_url, categories, sources from articles")
+    assert len(rows) == 2
+    got = {r["canonical_url"]: json.loads(r["categories"] or "[]") for r in rows}
+    sources = {r["canonical_url"]: json.loads(r["sources"] or "{}") for r in rows}
+    return {u: (got[u], truth[u]) for u in got}, sources
+
+
+def test_the_crawl_reads_the_demo_theme_by_default_and_not_with_the_setting_off(
+    tmp_path: Path,
+) -> None:
+    on, sources = _crawled_categories(tmp_path / "on", {})
+    assert all(got == want and want for got, want in on.values())
+    assert all(s["body_text"] == "cms" for s in sources.values())
+    off, sources = _crawled_categories(tmp_path / "off", {"ARCHIVE_THEME_PROFILES": "False"})
+    assert all(got == [] and want for got, want in off.values())
+    assert all(s["body_text"] != "cms" for s in sources.values())

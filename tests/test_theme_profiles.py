@@ -137,11 +137,11 @@ def test_generic_extraction_names_no_theme_classes() -> None:
 Crawled = tuple[dict[str, tuple[list[str], list[str]]], dict[str, dict[str, str]]]
 
 
-def _crawled_categories(tmp_path: Path, settings: dict[str, str]) -> Crawled:
+def _crawled_categories(tmp_path: Path, extra: dict[str, str]) -> Crawled:
     """(url: (categories crawled, the truth's), url: sources) of a two-article demo crawl."""
     db = tmp_path / "archive.db"
     with DemoServer(DEMO) as server:
-        run_crawl(server.url + DEMO.articles[5].path, db, "max_articles=2", settings=settings)
+        run_crawl(server.url + DEMO.articles[5].path, db, "max_articles=2", settings=extra)
         truth = {a["url"]: a["categories"] for a in site_truth(DEMO, server.url)["articles"]}
     rows = db_rows(db, "select canonical_url, categories, sources from articles")
     assert len(rows) == 2

@@ -26,9 +26,7 @@ class Hints:
     tags: tuple[Selector, ...] = ()  # tag links
 
     def __or__(self, other: Hints) -> Hints:
-        return Hints(
-            *(getattr(self, f) + getattr(other, f) for f in HINT_KEYS)  # type: ignore[arg-type]
-        )
+        return Hints(**{f: getattr(self, f) + getattr(other, f) for f in HINT_KEYS})
 
 
 HINT_KEYS = ("body", "noise", "headline", "published_at", "categories", "tags")

@@ -79,6 +79,10 @@ ARCHIVE_CAPTURES = True
 # `domains` hold its host; `-a profile=PATH` applies one profile to every page instead.
 # Empty: generic extraction only. A broken profile stops the crawl before any request.
 ARCHIVE_PROFILES = ""
+# The built-in theme profiles (scraper/profiles/*.toml with a `detect` selector): on a
+# page where one's selector matches, generic extraction also reads that theme's markup
+# (its `[generic]` table). False: generic extraction knows WordPress core markup only.
+ARCHIVE_THEME_PROFILES = True
 
 # Incremental runs (the default; -a incremental=0 turns them off): how often to look at an archived article again, by
 # its age (scraper/schedule.py): younger than a day every run, a week daily, a month

@@ -55,7 +55,7 @@ def _profile(name: str) -> Profile:
 
 def test_every_shipped_profile_loads() -> None:
     names = sorted(p.name for p in load_profiles(PROFILES))
-    assert names == ["tagdiv-newspaper", "wordpress-block", "wordpress-classic"]
+    assert names == ["chorus", "jnews", "tagdiv-newspaper", "wordpress-block", "wordpress-classic"]
 
 
 @cache
@@ -342,6 +342,15 @@ BROKEN = {
         ':3: comments.parent: must be "nested"',
     ),
     "not-a-selector": ("[fields]\nheadline = 3\n", ":2: fields.headline: must be a selector"),
+    "bad-detect": (
+        'name = "theme"\ndetect = "div[class*=\'x\'"\n',
+        ":2: detect: bad CSS selector",
+    ),
+    "bad-generic-selector": (
+        '[generic]\nbody = ["div.a", "xpath://div["]\n',
+        ":2: generic.body: bad XPath",
+    ),
+    "unknown-generic-key": ('[generic]\nfooter = ".f"\n', ":2: generic.footer: unknown key"),
 }
 
 

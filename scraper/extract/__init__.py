@@ -7,7 +7,7 @@ its field, and ``Article.sources`` says which source filled it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,7 +22,7 @@ from .navigation import Neighbours, find_neighbours
 from .pageindex import PageIndex
 from .pagekind import PageHints, PageKind, classify_page
 from .profile_apply import SOURCE, ProfileBody, profile_fields, profile_neighbours, profile_thread
-from .profiles import Profile, ProfileError, load_profile
+from .profiles import Profile, ProfileError, builtin_themes, load_profile, page_hints
 from .structured import Structured, read_structured
 from .urls import canonicalize_url, strip_comment_page
 
@@ -55,6 +55,7 @@ def extract_article(
     encoding: str | None = None,
     fetched_at: str | None = None,
     profile: Profile | None = None,
+    themes: Iterable[Profile] | None = None,
 ) -> Article:
     """Everything the page says about its article, with each field's source.
 
@@ -62,9 +63,11 @@ def extract_article(
     :func:`scraper.extract.decode.decode_html`) or an already parsed ``lxml.html`` tree, which is only read. Missing fields
     stay empty; this function never raises on malformed input. With a site ``profile``
     (:func:`load_profile`), each field the profile finds wins, with source ``profile``.
+    ``themes``: the theme profiles whose ``detect`` may match the page and add the
+    theme's markup to generic extraction; default the built-in ones, ``()`` none.
     """
     return extract_article_page(
-        html, url, encoding=encoding, fetched_at=fetched_at, profile=profile
+        html, url, encoding=encoding, fetched_at=fetched_at, profile=profile, themes=themes
     )[0]
 
 
@@ -76,17 +79,20 @@ def extract_article_page(
     fetched_at: str | None = None,
     profile: Profile | None = None,
     start: PageStart | None = None,
+    themes: Iterable[Profile] | None = None,
 ) -> tuple[Article, CommentThread]:
     """The article and this page's comment thread (its page number and the thread's other
     pages), for the spider, which merges the thread's pages into the article.
 
     ``start``: what :func:`start_page` already found on this same tree (its index and
-    neighbours), so that work is not done twice."""
+    neighbours), so that work is not done twice. ``themes``: as for
+    :func:`extract_article`."""
     tree = parse_html(html, encoding)
     if start is not None and start.tree is tree and start.url == url:
         index, generic_neighbours = start.index, start.generic
     else:
         index, generic_neighbours = PageIndex(tree), None
+    index.hints = page_hints(tree, builtin_themes() if themes is None else themes)
     if profile is not None:
         return _profiled(tree, url, fetched_at, profile, index, generic_neighbours)
     st = read_structured(tree, url, index)

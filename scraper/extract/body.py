@@ -1,8 +1,8 @@
 """The article body: its own text as blocks, cleaned HTML, and the images in it.
 
-The container is found by CMS markup first (WordPress, tagDiv, JNews, Drupal, schema.org
-``articleBody``…), then by a text-density heuristic. Noise inside it (ads, "Read also"
-boxes, share widgets, captions, comment sections) never reaches ``body_text``.
+The container is found by CMS markup first (WordPress, the page's theme profile, Drupal,
+schema.org ``articleBody``…), then by a text-density heuristic. Noise inside it (ads,
+"Read also" boxes, share widgets, captions, comment sections) never reaches ``body_text``.
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ from .body_blocks import text_blocks
 from .body_clean import clean_html, flat_text, strip_noise
 from .body_heuristic import heuristic_container
 from .dom import collapse, drop_tree
+from .hints import elements
 from .pageindex import PageIndex, page_index
 from .pagekind import is_product_page
+from .profiles import Selector
 from .urls import absolute_url
 
 Query = Callable[[PageIndex], list[HtmlElement]]
@@ -31,18 +33,6 @@ Query = Callable[[PageIndex], list[HtmlElement]]
 
 def _divs(els: list[HtmlElement]) -> list[HtmlElement]:
     return [el for el in els if el.tag == "div"]
-
-
-def _tdb_inner(ix: PageIndex) -> list[HtmlElement]:
-    """``//div[contains(@class,'tdb_single_content')]//div[contains(@class,'tdb-block-inner')]``."""
-    tops = set(_divs(ix.containing("class", "tdb_single_content")))
-    if not tops:
-        return []
-    return [
-        el
-        for el in _divs(ix.containing("class", "tdb-block-inner"))
-        if any(anc in tops for anc in el.iterancestors())
-    ]
 
 
 def _any_class(*parts: str, token: bool = False, div: bool = False) -> Query:
@@ -57,6 +47,11 @@ def _any_class(*parts: str, token: bool = False, div: bool = False) -> Query:
     return query
 
 
+def _selected(selector: Selector) -> Query:
+    """The elements a theme profile's selector matches."""
+    return lambda ix: elements((selector,), ix.root)
+
+
 # The CMS markup of the article's text, most specific first (each the XPath it stands for).
 _CMS_CONTAINERS: list[Query] = [
     # //*[@itemprop='articleBody']
@@ -65,11 +60,10 @@ _CMS_CONTAINERS: list[Query] = [
     _any_class("wp-block-post-content", div=True),
     # //div[contains(concat(' ',normalize-space(@class),' '),' entry-content ')]
     _any_class("entry-content", token=True, div=True),
-    _any_class("td-post-content", token=True, div=True),
-    _tdb_inner,
-    _any_class("jeg_post_content", "content-inner", div=True),
-    # Vox Media's Chorus (The Verge, SB Nation, Vox, Polygon)
-    _any_class("c-entry-content", div=True),
+]
+# … then the containers of the page's theme (its profile's ``generic.body``), then these
+_CMS_LATER: list[Query] = [
+    _any_class("content-inner", div=True),
     _any_class("field--name-body", "field-name-body", div=True),
     # //*[contains(concat(' ',normalize-space(@class),' '),' post-content ')]
     _any_class("post-content", token=True),
@@ -123,7 +117,8 @@ def extract_body(
     ix = page_index(tree, index)
     container: HtmlElement | None = None
     source = None
-    for query in _CMS_CONTAINERS:
+    theme = [_selected(s) for s in ix.hints.body]
+    for query in (*_CMS_CONTAINERS, *theme, *_CMS_LATER):
         lengths = {el: len(flat_text(el)) for el in query(ix)}
         found = [el for el, length in lengths.items() if length >= 80]
         if found:
@@ -150,6 +145,8 @@ def extract_body(
     held = list(root.iter())
     if exclude:
         _drop_excluded(container, root, held, exclude)
+    if ix.hints.noise:
+        _drop_noise(container, root, held, elements(ix.hints.noise, container))
     strip_noise(root, headline)
     blocks = text_blocks(root)
     if not blocks:
@@ -188,6 +185,19 @@ def _without_comments(
     if rest is None or len(flat_text(rest)) < _REST_MIN:
         return None
     return copy_, ix, rest
+
+
+def _drop_noise(
+    container: HtmlElement, root: HtmlElement, held: list[HtmlElement], noise: list[HtmlElement]
+) -> None:
+    """Drop from ``root`` the copies of the theme's noise elements, as :func:`strip_noise`
+    drops noise: not a wrapper holding over half of the text."""
+    gone = set(noise)
+    doomed = [c for o, c in zip(container.iter(), held, strict=True) if o in gone]
+    total = len(flat_text(root)) if doomed else 0
+    for el in doomed:
+        if el is not root and el.getparent() is not None and len(flat_text(el)) <= 0.5 * total:
+            drop_tree(el)
 
 
 def _drop_excluded(

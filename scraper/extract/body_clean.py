@@ -15,14 +15,13 @@ from .body_blocks import DROP_TAGS
 from .dom import collapse, drop_tree, keep_attributes
 
 _NOISE_WORDS = (
-    "ad|ads|adv|advert|advertisement|adsbygoogle|td-a-rec|ad-slot|sponsor"
+    "ad|ads|adv|advert|advertisement|adsbygoogle|ad-slot|sponsor"
     "|sponsored|promo|share|sharing|sharedaddy|social|social-links|jp-relatedposts|related"
     "|read-?also|readalso|see-?also|more-stories|recommended|newsletter|subscribe|signup"
     "|comments?|comment-respond|respond|disqus|author-bio|post-navigation|nav-links"
     "|breadcrumbs?|tags-links|cat-links|entry-footer|entry-meta|wp-block-buttons|print"
     "|toolbar|popup|modal|cookie|screen-reader-text|sr-only|visually-hidden"
-    "|td-post-sharing|td-related|td-post-source-tags|td-post-next-prev|td-author"
-    "|jeg_share|jeg_post_tags|post-tags|inline-related|outbrain|taboola"
+    "|post-tags|inline-related|outbrain|taboola"
 )
 # Words that name noise only as a whole class token: "hidden" is a state, but
 # "field--label-hidden" or "hidden-xs" (hidden on small screens) hold visible text.

@@ -17,6 +17,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from .dom import element_text, inline_text
+from .hints import elements
 from .pageindex import PageIndex, page_index, xml_tokens
 from .structured import Structured, jsonld_text, microdata_prop, microdata_value
 from .urls import absolute_url
@@ -41,8 +42,6 @@ _CMS_H1_CLASSES = (
     "post-title",
     "article-title",
     "article__title",
-    "tdb-title-text",
-    "jeg_post_title",
     "headline",
 )
 
@@ -67,7 +66,12 @@ def headline(tree: HtmlElement, st: Structured, index: PageIndex | None = None) 
     """The article's own h1; structured data when no h1 agrees; the <title> as a last resort."""
     ix = page_index(tree, index)
     h1_elements = ix.tagged("h1")
-    cms = [t for t in (element_text(h, keep_br=False) for h in h1_elements if _cms_h1(h)) if t]
+    theme = set(elements(ix.hints.headline, ix.root))
+    cms = [
+        t
+        for t in (element_text(h, keep_br=False) for h in h1_elements if h in theme or _cms_h1(h))
+        if t
+    ]
     if cms:
         return cms[0], "cms"
     # Documentation generators end headings with a permalink mark ("Title¶").

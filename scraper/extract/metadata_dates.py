@@ -7,11 +7,11 @@ from collections.abc import Callable
 from datetime import date
 from urllib.parse import urlsplit
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from .dates import parse_date
 from .dom import element_text, inline_text
+from .hints import strings
 from .metadata import headline, norm_text
 from .pageindex import PageIndex, page_index
 from .structured import Structured, microdata_prop, microdata_value
@@ -52,21 +52,13 @@ def _time_classes(part: str, also: str | None = None, unless: str | None = None)
     return query
 
 
-_JEG_DATE = etree.XPath("//*[contains(@class,'jeg_meta_date')]//a/text()")
-
-
-def _jeg_date(ix: PageIndex) -> list[str]:
-    # text nodes: the XPath itself, on the few pages that have the markup
-    return [str(x) for x in _JEG_DATE(ix.root)] if ix.containing("class", "jeg_meta_date") else []
-
-
 _CMS_PUBLISHED: list[Strings] = [
     _times_under("wp-block-post-date"),
     _time_classes("entry-date", "published"),
     _times_under("posted-on"),
     _time_classes("entry-date"),
-    _times_under("td-post-date"),
-    _jeg_date,
+    # … then the page's theme profile's ``generic.published_at``
+    lambda ix: strings(ix.hints.published_at, ix.root, "datetime"),
 ]
 _CMS_MODIFIED: list[Strings] = [
     _time_classes("updated", unless="published"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml.html import HtmlElement
 
 from .dom import element_text, inline_text
+from .hints import elements
 from .metadata import Found, Query, inside
 from .pageindex import PageIndex, page_index, xml_tokens
 from .structured import Structured, jsonld_text
@@ -66,14 +67,13 @@ _CMS_CATEGORIES: list[Query] = [
     _links_under("taxonomy-category"),
     _links_under("cat-links"),
     _rel_category,
-    _links_under("td-category", "ul"),
-    _links_under("jeg_meta_category"),
+    # … then the page's theme profile's ``generic.categories``
+    lambda ix: elements(ix.hints.categories, ix.root),
 ]
 _CMS_TAGS: list[Query] = [
     _links_under("taxonomy-post_tag"),
     _links_under("tags-links"),
-    _links_under("td-tags", "ul"),
-    _links_under("jeg_post_tags"),
+    lambda ix: elements(ix.hints.tags, ix.root),  # the theme profile's ``generic.tags``
     _rel_tag,
 ]
 

@@ -22,6 +22,8 @@ from typing import Any
 from lxml import etree
 from lxml.html import HtmlElement
 
+from .hints import NO_HINTS, Hints
+
 __all__ = ["PageIndex", "page_index", "xml_tokens"]
 
 _XML_WS = re.compile(r"[ \t\n\r]+")
@@ -41,7 +43,7 @@ class PageIndex:
     read-only: a tree changed after indexing needs a new index.
     """
 
-    __slots__ = ("_cache", "_values", "attrs", "elements", "position", "root")
+    __slots__ = ("_cache", "_values", "attrs", "elements", "hints", "position", "root")
 
     def __init__(self, tree: HtmlElement) -> None:
         self.root: HtmlElement = tree.getroottree().getroot()
@@ -60,6 +62,9 @@ class PageIndex:
         self.attrs = attrs
         self._values: dict[str, dict[str, list[HtmlElement]]] = {}
         self._cache: dict[Any, Any] = {}
+        # what the page's detected theme adds to generic extraction (set by
+        # ``extract_article_page`` before any field is read)
+        self.hints: Hints = NO_HINTS
 
     # ------------------------------------------------------------------ building blocks
 

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -29,6 +31,7 @@ from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from .dates import parse_date
+from .hints import HINT_KEYS, NO_HINTS, Hints
 
 __all__ = [
     "ARTICLE_RULES",
@@ -80,8 +83,11 @@ COMMENT_RULES: dict[str, str] = {
     "count": "count",
 }
 TOP_KEYS = frozenset(
-    {"name", "description", "domains", "timezone", "date_format", "fields", "comments"}
-)
+    {
+        "name", "description", "domains", "detect", "timezone", "date_format", "fields",
+        "comments", "generic",
+    }
+)  # fmt: skip
 RULE_KEYS = frozenset(
     {"css", "xpath", "attr", "regex", "split", "exclude", "date_format", "timezone"}
 )
@@ -199,6 +205,14 @@ class Profile:
     date_format: str | None = None
     fields: dict[str, Rule] = field(default_factory=dict)
     comments: CommentRules | None = None
+    # a theme profile: the page's markup it recognises, and what it adds to generic
+    # extraction on such a page (see :mod:`scraper.extract.hints`)
+    detect: Selector | None = None
+    generic: Hints = NO_HINTS
+
+    def detects(self, tree: HtmlElement) -> bool:
+        """True when this is a theme profile and its ``detect`` selector matches."""
+        return self.detect is not None and bool(self.detect.select(tree.getroottree().getroot()))
 
     def matches(self, url: str) -> bool:
         """True when the URL's host is one of ``domains`` or a subdomain of one."""
@@ -232,6 +246,21 @@ def load_profiles(folder: str | Path) -> list[Profile]:
 def pick_profile(profiles: list[Profile], url: str) -> Profile | None:
     """The first profile whose ``domains`` hold the URL's host, else ``None``."""
     return next((p for p in profiles if p.matches(url)), None)
+
+
+@lru_cache(maxsize=1)
+def builtin_themes() -> tuple[Profile, ...]:
+    """The built-in profiles with a ``detect`` selector (theme profiles), by file name."""
+    return tuple(p for p in load_profiles(builtin_profiles_dir()) if p.detect is not None)
+
+
+def page_hints(tree: HtmlElement, themes: Iterable[Profile]) -> Hints:
+    """What the theme profiles whose ``detect`` matches the page add to generic extraction."""
+    hints = NO_HINTS
+    for theme in themes:
+        if theme.detects(tree):
+            hints = hints | theme.generic
+    return hints
 
 
 def builtin_profiles_dir() -> Path:
@@ -322,6 +351,9 @@ class _Builder:
         comments = None
         if "comments" in data:
             comments = self.comments(data["comments"])
+        detect = None
+        if "detect" in data:
+            detect = self.selector("detect", data["detect"])
         return Profile(
             path=self.path,
             name=name,
@@ -330,7 +362,23 @@ class _Builder:
             date_format=date_format,
             fields=rules,
             comments=comments,
+            detect=detect,
+            generic=self.generic(data.get("generic", {})),
         )
+
+    def generic(self, data: Any) -> Hints:
+        if not isinstance(data, dict):
+            raise self.fail("generic", "must be a table of key = [selectors]")
+        found: dict[str, tuple[Selector, ...]] = {}
+        for key, value in data.items():
+            if key not in HINT_KEYS:
+                raise self.fail(f"generic.{key}", f"unknown key (known: {', '.join(HINT_KEYS)})")
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list):
+                raise self.fail(f"generic.{key}", "must be a list of selectors")
+            found[key] = tuple(self.selector(f"generic.{key}", v) for v in value)
+        return Hints(**found)
 
     def comments(self, data: Any) -> CommentRules:
         if not isinstance(data, dict):

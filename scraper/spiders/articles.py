@@ -18,7 +18,9 @@ or the page once more in a browser, :mod:`.rendered`), and one ``Article`` yield
 Offline re-extraction (``archive/reparse.py``) drives the same route.
 
 A site profile (``-a profile=PATH``, or the one of the ``ARCHIVE_PROFILES`` folder whose
-``domains`` hold the page's host) wins over generic extraction field by field. Profiles
+``domains`` hold the page's host) wins over generic extraction field by field; the
+built-in theme profiles whose ``detect`` matches a page add their theme's markup to
+generic extraction (``ARCHIVE_THEME_PROFILES``). Profiles
 are loaded before the first request: a broken one, like a bad ``-a`` argument, stops the
 crawl with one error line and a non-zero exit. Without a plan (the spider built outside a
 crawl, as reparse and the routing tests do) the archive's steps are left out.
@@ -44,7 +46,14 @@ from ..extract import (
     extract_thread,
     merge_comment_pages,
 )
-from ..extract.profiles import Profile, ProfileError, load_profile, load_profiles, pick_profile
+from ..extract.profiles import (
+    Profile,
+    ProfileError,
+    builtin_themes,
+    load_profile,
+    load_profiles,
+    pick_profile,
+)
 from ..extract.urls import canonicalize_url, host_of
 from ..extract.widgets import detect_widget
 from ..items import Article
@@ -87,6 +96,8 @@ class ArticlesSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.profile: Profile | None = load_profile(profile) if profile else None
         self.profiles: list[Profile] = []  # the ARCHIVE_PROFILES folder, by domain
+        # the theme profiles tried on every page (ARCHIVE_THEME_PROFILES): the built-in ones
+        self.themes: tuple[Profile, ...] = builtin_themes()
         walk = WalkArguments.parse(start_url, direction, max_articles)
         self.start_url_list = walk.start_urls
         self.direction = walk.direction
@@ -143,6 +154,8 @@ class ArticlesSpider(scrapy.Spider):
             folder = crawler.settings.get("ARCHIVE_PROFILES")
             if folder:
                 spider.profiles = load_profiles(folder)
+            if not crawler.settings.getbool("ARCHIVE_THEME_PROFILES", True):
+                spider.themes = ()
             spider.rendering.open(crawler.settings)
             spider.widgets.setting = crawler.settings.get
             # The archive's lock and frontier, before any request (exits at once if locked).
@@ -274,6 +287,7 @@ class ArticlesSpider(scrapy.Spider):
                 fetched_at=_now(),
                 profile=begun.profile,
                 start=begun.start,
+                themes=self.themes,
             )
         except Exception as exc:  # an extractor bug must not end an unattended crawl
             self.tally.skip("extraction error", response.url)

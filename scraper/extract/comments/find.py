@@ -59,14 +59,14 @@ _SECTION_CLASSES = frozenset(
         "comments-pagination", "comment-pagination", "comment-navigation",
         "comments-navigation", "wp-block-comments", "wp-block-post-comments",
         "wp-block-comment-template", "wp-block-comments-pagination", "post-comments",
-        "fb-comments", "td-comments-title-wrap",
+        "fb-comments",
     }
 )  # fmt: skip
 
 
 # "respons" of responses, not of a responsive layout class on <html> or <body>
 _REGION = re.compile(r"comment|discussion|repl|respons(?!iv)|kommentar|коммент|댓글", re.I)
-_BODY_CLASS = re.compile(r"entry-content|article-body|post-content|article__body|td-post-content")
+_BODY_CLASS = re.compile(r"entry-content|article-body|post-content|article__body")
 
 
 def _in_comment_region(el: HtmlElement) -> bool:

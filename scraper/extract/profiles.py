@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -251,7 +252,14 @@ def pick_profile(profiles: list[Profile], url: str) -> Profile | None:
 @lru_cache(maxsize=1)
 def builtin_themes() -> tuple[Profile, ...]:
     """The built-in profiles with a ``detect`` selector (theme profiles), by file name."""
-    return tuple(p for p in load_profiles(builtin_profiles_dir()) if p.detect is not None)
+    # read as package resources, not as a folder: a deployed egg (Scrapyd) is a zip file
+    shipped = resources.files("scraper.profiles")
+    found = sorted(
+        (entry for entry in shipped.iterdir() if entry.name.endswith(".toml")),
+        key=lambda entry: entry.name,
+    )
+    themes = (parse_profile(e.read_text("utf-8"), f"scraper/profiles/{e.name}") for e in found)
+    return tuple(p for p in themes if p.detect is not None)
 
 
 def page_hints(tree: HtmlElement, themes: Iterable[Profile]) -> Hints:

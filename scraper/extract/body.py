@@ -134,7 +134,9 @@ def extract_body(
             # posts, by contrast, are its content)
             rest = _without_comments(tree, container, exclude)
             if rest is not None:
+                hints = ix.hints
                 tree, ix, container = rest
+                ix.hints = hints  # the page's theme, read on the page itself
                 exclude = ()
     if container is None:
         return _noscript_body(tree, url, headline)

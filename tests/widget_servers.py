@@ -154,43 +154,13 @@ class JsonServer:
 def json_server(route: Route, port: int | None = None) -> Iterator[JsonServer]:
     """``route`` answering HTTP on 127.0.0.1 until the block ends (``robots.txt`` is a
     404, as on most API hosts)."""
-    asked: list[tuple[str, str, bytes]] = []
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
+    def raw(method: str, path: str, query: dict[str, str], body: bytes) -> tuple[int, str, bytes]:
+        status, answer = route(method, path, query, body)
+        return status, "application/json; charset=utf-8", json.dumps(answer).encode("utf-8")
 
-        def _answer(self, method: str) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            asked.append((method, self.path, body))
-            parts = urlsplit(self.path)
-            if parts.path == "/robots.txt":
-                status, answer = 404, {"error": "not found"}
-            else:
-                status, answer = route(method, parts.path, dict(parse_qsl(parts.query)), body)
-            data = json.dumps(answer).encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def do_GET(self) -> None:
-            self._answer("GET")
-
-        def do_POST(self) -> None:
-            self._answer("POST")
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port or free_port()), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield JsonServer(f"http://127.0.0.1:{server.server_address[1]}/", asked)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with raw_server(raw, port) as server:
+        yield server
 
 
 # -- the articles ------------------------------------------------------------------------
@@ -256,25 +226,32 @@ RawRoute = Callable[[str, str, dict[str, str], bytes], tuple[int, str, bytes]]
 @contextmanager
 def raw_server(route: RawRoute, port: int | None = None) -> Iterator[JsonServer]:
     """:func:`json_server`, with ``route`` giving each answer's content type and bytes."""
-
     asked: list[tuple[str, str, bytes]] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-        def do_GET(self) -> None:
-            asked.append(("GET", self.path, b""))
+        def _answer(self, method: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            asked.append((method, self.path, body))
             parts = urlsplit(self.path)
             if parts.path == "/robots.txt":
                 status, kind, data = 404, "text/plain", b"not found"
             else:
-                status, kind, data = route("GET", parts.path, dict(parse_qsl(parts.query)), b"")
+                status, kind, data = route(method, parts.path, dict(parse_qsl(parts.query)), body)
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+
+        def do_GET(self) -> None:
+            self._answer("GET")
+
+        def do_POST(self) -> None:
+            self._answer("POST")
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port or free_port()), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
